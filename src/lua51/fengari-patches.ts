@@ -1,0 +1,144 @@
+/**
+ * Load-time source substitutions that turn Fengari's Lua 5.3 core into the
+ * Lua 5.1 that wiki modules observe, where no public API reaches.
+ *
+ * Every substitution names the exact text it replaces in Fengari 0.1.5 and how
+ * often that text occurs; if Fengari changes under us the loader throws at
+ * start-up instead of silently running a 5.3 behaviour.
+ */
+import { formatG, lua51Modulo, lua51NumberToInteger, lua51NumberToString } from './lnumber.js';
+
+export const PINNED_FENGARI_VERSION = '0.1.5';
+
+export interface SourcePatch {
+  /** Why the substitution exists, shown when it no longer applies. */
+  readonly why: string;
+  readonly find: string;
+  readonly replace: string;
+  /** How many times `find` occurs in the pinned version; all are replaced. */
+  readonly occurrences: number;
+}
+
+/** Injects self-contained functions of ours as declarations in Fengari's module scope. */
+function declare(...fns: Array<(...args: never[]) => unknown>): string {
+  return fns.map((fn) => `${fn.toString()}\n`).join('');
+}
+
+/** Patches by file name inside `fengari/src`. A `prepend` is module-scope code placed before the file. */
+export const FENGARI_PATCHES: Readonly<Record<string, { prepend?: string; patches: readonly SourcePatch[] }>> = {
+  'luaconf.js': {
+    prepend: declare(lua51NumberToString, formatG),
+    patches: [
+      {
+        why: '5.1 prints numbers with %.14g as glibc does (inf, -nan, 1e+15)',
+        find: 'return String(Number(n.toPrecision(14))); /* should match behaviour of LUA_NUMBER_FMT */',
+        replace: 'return lua51NumberToString(n);',
+        occurrences: 1,
+      },
+      {
+        why: 'integral floats print without ".0" in 5.1',
+        find: 'const LUA_COMPAT_FLOATSTRING = conf.LUA_COMPAT_FLOATSTRING || false;',
+        replace: 'const LUA_COMPAT_FLOATSTRING = true;',
+        occurrences: 1,
+      },
+    ],
+  },
+  'lobject.js': {
+    patches: [
+      {
+        why: 'every 5.1 number is a double: setivalue must never make an integer subtype',
+        find: '    setivalue(x) {\n        this.type = LUA_TNUMINT;',
+        replace: '    setivalue(x) {\n        this.type = LUA_TNUMFLT;',
+        occurrences: 1,
+      },
+      {
+        why: 'numerals and string coercions read as doubles (0xffffffff is 4294967295, not -1)',
+        find: '    let s2i = l_str2int(s);\n    if (s2i !== null) {   /* try as an integer */',
+        replace: '    let s2i = null;\n    if (s2i !== null) {',
+        occurrences: 1,
+      },
+    ],
+  },
+  'lapi.js': {
+    prepend: declare(lua51NumberToInteger),
+    patches: [
+      {
+        why: 'values pushed by the C API (lua_pushinteger, lua_geti keys) are doubles in 5.1',
+        find: 'new TValue(LUA_TNUMINT, n)',
+        replace: 'new TValue(LUA_TNUMFLT, n)',
+        occurrences: 3,
+      },
+      {
+        why: '5.1 lua_tointeger truncates fractions (("abc"):sub(1, 2.7) is "ab") instead of failing',
+        find: 'const lua_tointegerx = function(L, idx) {\n    return lvm.tointeger(index2addr(L, idx));',
+        replace:
+          'const lua_tointegerx = function(L, idx) {\n    const n = lvm.tonumber(index2addr(L, idx));\n    return n === false ? false : lua51NumberToInteger(n);',
+        occurrences: 1,
+      },
+    ],
+  },
+  'ltable.js': {
+    patches: [
+      {
+        why: 'table keys stay doubles, so next() never returns an integer subtype',
+        find: 'new lobject.TValue(LUA_TNUMINT, ',
+        replace: 'new lobject.TValue(LUA_TNUMFLT, ',
+        occurrences: 2,
+      },
+    ],
+  },
+  'llimits.js': {
+    prepend: declare(lua51Modulo),
+    patches: [
+      {
+        why: "5.1's % is a - floor(a/b)*b (5 % math.huge is nan)",
+        find: 'const luai_nummod = function(L, a, b) {\n    let m = a % b;\n    if ((m*b) < 0)\n        m += b;\n    return m;\n};',
+        replace: 'const luai_nummod = function(L, a, b) {\n    return lua51Modulo(a, b);\n};',
+        occurrences: 1,
+      },
+    ],
+  },
+  'lvm.js': {
+    patches: [
+      {
+        why: '5.1 makes a new closure every time (f ~= g in a loop, and setfenv on one must not reach the others)',
+        find: 'let ncl = getcached(p, cl.upvals, L.stack, base);  /* cached closure */',
+        replace: 'let ncl = null;',
+        occurrences: 1,
+      },
+    ],
+  },
+  'lparser.js': {
+    patches: [
+      {
+        why: 'every 5.1 function has an environment: give each one _ENV as upvalue 1 so setfenv/getfenv can reach it',
+        find: '    open_func(ls, new_fs, bl);\n    checknext(ls, 40 /* (\'(\').charCodeAt(0) */);',
+        replace:
+          '    open_func(ls, new_fs, bl);\n    singlevaraux(new_fs, ls.envn, new expdesc(), 1);\n    checknext(ls, 40 /* (\'(\').charCodeAt(0) */);',
+        occurrences: 1,
+      },
+    ],
+  },
+};
+
+/** Applies one file's substitutions, throwing if any no longer matches the pinned text. */
+export function patchSource(file: string, source: string): string {
+  const entry = FENGARI_PATCHES[file];
+  if (!entry) return source;
+  let patched = source;
+  for (const patch of entry.patches) {
+    const found = patched.split(patch.find).length - 1;
+    if (found !== patch.occurrences) {
+      throw new Error(
+        `mw-lua-standalone: Fengari patch no longer applies to ${file} (found ${found} of ${patch.occurrences}): ${patch.why}`,
+      );
+    }
+    patched = patched.split(patch.find).join(patch.replace);
+  }
+  // After the directive, so the module stays in strict mode.
+  const directive = '"use strict";\n';
+  const at = patched.indexOf(directive);
+  if (at < 0) throw new Error(`mw-lua-standalone: ${file} of Fengari no longer starts in strict mode`);
+  const cut = at + directive.length;
+  return patched.slice(0, cut) + (entry.prepend ?? '') + patched.slice(cut);
+}
