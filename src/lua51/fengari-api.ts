@@ -55,7 +55,12 @@ export interface LuaApi {
   LUA_ERRSYNTAX: number;
   LUA_ERRMEM: number;
   LUA_ERRERR: number;
+  LUA_ERRFILE: number;
+  LUA_OPEQ: number;
+  LUA_OPLT: number;
+  LUA_OPLE: number;
   LUA_MULTRET: number;
+  LUA_MINSTACK: number;
   LUA_REGISTRYINDEX: number;
   LUA_RIDX_GLOBALS: number;
   LUA_TNONE: number;
@@ -73,6 +78,7 @@ export interface LuaApi {
   lua_absindex(L: LuaState, idx: number): number;
   lua_atnativeerror(L: LuaState, handler: LuaJsFunction): void;
   lua_call(L: LuaState, nargs: number, nresults: number): void;
+  lua_compare(L: LuaState, a: number, b: number, op: number): boolean;
   lua_checkstack(L: LuaState, n: number): boolean;
   lua_concat(L: LuaState, n: number): void;
   lua_copy(L: LuaState, from: number, to: number): void;
@@ -90,6 +96,7 @@ export interface LuaApi {
   lua_insert(L: LuaState, idx: number): void;
   lua_iscfunction(L: LuaState, idx: number): boolean;
   lua_isfunction(L: LuaState, idx: number): boolean;
+  lua_isnone(L: LuaState, idx: number): boolean;
   lua_isnil(L: LuaState, idx: number): boolean;
   lua_isnoneornil(L: LuaState, idx: number): boolean;
   lua_isnumber(L: LuaState, idx: number): boolean;
@@ -103,6 +110,8 @@ export interface LuaApi {
     mode: StringArg | null,
   ): number;
   lua_newtable(L: LuaState): void;
+  /** Fengari ignores the size; the result is a plain object the host may store properties on. */
+  lua_newuserdata(L: LuaState, size: number): object;
   lua_newthread(L: LuaState): LuaState;
   lua_next(L: LuaState, idx: number): boolean;
   lua_pcall(L: LuaState, nargs: number, nresults: number, errfunc: number): number;
@@ -142,6 +151,7 @@ export interface LuaApi {
   lua_toboolean(L: LuaState, idx: number): boolean;
   lua_tointeger(L: LuaState, idx: number): number;
   lua_tointegerx(L: LuaState, idx: number): number | false;
+  lua_tocfunction(L: LuaState, idx: number): LuaJsFunction | null;
   lua_tojsstring(L: LuaState, idx: number): string;
   lua_tolstring(L: LuaState, idx: number): LuaString | null;
   lua_tonumber(L: LuaState, idx: number): number;
@@ -149,6 +159,8 @@ export interface LuaApi {
   lua_topointer(L: LuaState, idx: number): unknown;
   lua_tostring(L: LuaState, idx: number): LuaString | null;
   lua_tothread(L: LuaState, idx: number): LuaState | null;
+  /** A full userdata's data object, or a light userdata's value. */
+  lua_touserdata(L: LuaState, idx: number): unknown;
   lua_type(L: LuaState, idx: number): number;
   lua_typename(L: LuaState, t: number): LuaString;
 }
@@ -157,13 +169,17 @@ export interface LauxlibApi {
   luaL_Buffer: new () => unknown;
   luaL_argcheck(L: LuaState, cond: boolean, arg: number, extramsg: StringArg): void;
   luaL_argerror(L: LuaState, arg: number, extramsg: StringArg): never;
+  luaL_callmeta(L: LuaState, obj: number, e: StringArg): boolean;
   luaL_checkany(L: LuaState, arg: number): void;
   luaL_checkinteger(L: LuaState, arg: number): number;
   luaL_checklstring(L: LuaState, arg: number): LuaString;
   luaL_checknumber(L: LuaState, arg: number): number;
+  /** `lst` must hold Lua strings: Fengari compares them byte by byte. */
+  luaL_checkoption(L: LuaState, arg: number, def: StringArg | null, lst: readonly LuaString[]): number;
   luaL_checkstack(L: LuaState, sz: number, msg: StringArg | null): void;
   luaL_checkstring(L: LuaState, arg: number): LuaString;
   luaL_checktype(L: LuaState, arg: number, t: number): void;
+  luaL_checkudata(L: LuaState, ud: number, tname: StringArg): object;
   luaL_error(L: LuaState, fmt: StringArg, ...args: unknown[]): never;
   luaL_getmetafield(L: LuaState, obj: number, e: StringArg): number;
   luaL_getsubtable(L: LuaState, idx: number, fname: StringArg): boolean;
@@ -173,6 +189,7 @@ export interface LauxlibApi {
   luaL_loadfilex(L: LuaState, filename: StringArg | null, mode: StringArg | null): number;
   luaL_loadstring(L: LuaState, s: StringArg): number;
   luaL_newstate(): LuaState;
+  luaL_newmetatable(L: LuaState, tname: StringArg): boolean;
   luaL_optinteger(L: LuaState, arg: number, def: number): number;
   luaL_optlstring(L: LuaState, arg: number, def: StringArg | null): LuaString | null;
   luaL_optnumber(L: LuaState, arg: number, def: number): number;
@@ -180,6 +197,8 @@ export interface LauxlibApi {
   luaL_ref(L: LuaState, t: number): number;
   luaL_requiref(L: LuaState, modname: StringArg, openf: LuaJsFunction, glb: boolean | number): void;
   luaL_setfuncs(L: LuaState, l: Record<string, LuaJsFunction | null>, nup: number): void;
+  luaL_setmetatable(L: LuaState, tname: StringArg): void;
+  luaL_testudata(L: LuaState, ud: number, tname: StringArg): object | null;
   luaL_tolstring(L: LuaState, idx: number): LuaString;
   luaL_traceback(L: LuaState, L1: LuaState, msg: LuaString | null, level: number): void;
   luaL_typename(L: LuaState, i: number): LuaString;

@@ -101,6 +101,13 @@ export const FENGARI_PATCHES: Readonly<Record<string, { prepend?: string; patche
   'lvm.js': {
     patches: [
       {
+        why: 'table constructors fill 1..n in order, so {10,20,30} iterates from 1 as 5.1 does',
+        find: '                for (; n > 0; n--) {\n                    ltable.luaH_setint(h, last--, L.stack[ra + n]);\n                }',
+        replace:
+          '                for (let k = 1; k <= n; k++) {\n                    ltable.luaH_setint(h, last - n + k, L.stack[ra + k]);\n                }',
+        occurrences: 1,
+      },
+      {
         why: '5.1 makes a new closure every time (f ~= g in a loop, and setfenv on one must not reach the others)',
         find: 'let ncl = getcached(p, cl.upvals, L.stack, base);  /* cached closure */',
         replace: 'let ncl = null;',

@@ -20,7 +20,7 @@ export function formatG(n: number, precision: number): string {
   }
   if (n === Infinity) return 'inf';
   if (n === -Infinity) return '-inf';
-  if (n === 0) return '-0';
+  if (n === 0) return 1 / n < 0 ? '-0' : '0';
   const sign = n < 0 ? '-' : '';
   const magnitude = Math.abs(n);
   const rounded = magnitude.toExponential(precision - 1);

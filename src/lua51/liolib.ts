@@ -1,0 +1,461 @@
+/**
+ * Lua 5.1's io library (liolib.c) for the CLI's plain-script mode, on
+ * synchronous file descriptors: io.write/read/lines/open/close/input/output/
+ * type, the standard files, and file methods read/write/lines/seek/close.
+ * Writes go straight to the descriptor (or the host streams for stdout and
+ * stderr), so output order matches 5.1's line-buffered terminal behaviour.
+ */
+import fs from 'node:fs';
+import { lauxlib, lua, to_luastring } from './fengari.js';
+import type { LuaJsFunction, LuaState, LuaString } from './fengari-api.js';
+import { errnoOf, strerror } from './lhost.js';
+import type { HostStreams } from './lhost.js';
+import { strtod } from './lstrtod.js';
+
+const { LUA_TNUMBER, LUA_REGISTRYINDEX } = lua;
+
+const FILE_HANDLE = 'FILE*';
+const IO_INPUT = 'io.input';
+const IO_OUTPUT = 'io.output';
+const CHUNK = 65536;
+
+/** An open (or closed) file behind a Lua file handle. */
+interface LuaFile {
+  fd: number | null;
+  /** Writes to stdout/stderr go to the host streams. */
+  sink: ((bytes: LuaString) => void) | null;
+  standard: boolean;
+  append: boolean;
+  /** Logical position for positioned reads and writes (null for pipes/terminals). */
+  position: number | null;
+  buffer: Uint8Array;
+  bufferStart: number;
+  eof: boolean;
+}
+
+interface HandleData {
+  file?: LuaFile;
+}
+
+function newFile(fd: number, sink: LuaFile['sink'], standard: boolean, append: boolean): LuaFile {
+  let position: number | null = null;
+  if (!standard) {
+    try {
+      if (fs.fstatSync(fd).isFile()) position = append ? fs.fstatSync(fd).size : 0;
+    } catch {
+      position = null;
+    }
+  }
+  return { fd, sink, standard, append, position, buffer: new Uint8Array(0), bufferStart: 0, eof: false };
+}
+
+function pushHandle(L: LuaState, file: LuaFile): void {
+  const data = lua.lua_newuserdata(L, 0) as HandleData;
+  data.file = file;
+  lauxlib.luaL_setmetatable(L, FILE_HANDLE);
+}
+
+function toFile(L: LuaState, idx: number): LuaFile {
+  const data = lauxlib.luaL_checkudata(L, idx, FILE_HANDLE) as HandleData;
+  const file = data.file!;
+  if (file.fd === null) lauxlib.luaL_error(L, 'attempt to use a closed file');
+  return file;
+}
+
+/** nil, "name: strerror", errno — or true. */
+function pushResult(L: LuaState, e: unknown, filename: LuaString | null): number {
+  if (e === null) {
+    lua.lua_pushboolean(L, true);
+    return 1;
+  }
+  lua.lua_pushnil(L);
+  if (filename) lua.lua_pushfstring(L, '%s: %s', filename, strerror(e));
+  else lua.lua_pushstring(L, strerror(e));
+  lua.lua_pushnumber(L, errnoOf(e));
+  return 3;
+}
+
+/** Reads more bytes into the buffer; false at end of file. */
+function fill(file: LuaFile): boolean {
+  if (file.eof || file.fd === null) return false;
+  const chunk = new Uint8Array(CHUNK);
+  let n = 0;
+  for (;;) {
+    try {
+      n = fs.readSync(file.fd, chunk, 0, CHUNK, file.position);
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EAGAIN') continue;
+      if ((e as NodeJS.ErrnoException).code === 'EOF') break;
+      throw e;
+    }
+  }
+  if (n === 0) {
+    file.eof = true;
+    return false;
+  }
+  if (file.position !== null) file.position += n;
+  const rest = file.buffer.subarray(file.bufferStart);
+  const joined = new Uint8Array(rest.length + n);
+  joined.set(rest);
+  joined.set(chunk.subarray(0, n), rest.length);
+  file.buffer = joined;
+  file.bufferStart = 0;
+  return true;
+}
+
+function available(file: LuaFile): number {
+  return file.buffer.length - file.bufferStart;
+}
+
+function take(file: LuaFile, n: number): Uint8Array {
+  const bytes = file.buffer.subarray(file.bufferStart, file.bufferStart + n);
+  file.bufferStart += n;
+  return bytes;
+}
+
+/** "*l": a line without its newline; false at end of file with nothing read. */
+function readLine(L: LuaState, file: LuaFile): boolean {
+  let scanned = 0;
+  for (;;) {
+    const newline = file.buffer.indexOf(10, file.bufferStart + scanned);
+    if (newline >= 0) {
+      const line = take(file, newline - file.bufferStart);
+      file.bufferStart++;
+      lua.lua_pushlstring(L, line, line.length);
+      return true;
+    }
+    scanned = available(file);
+    if (!fill(file)) {
+      const line = take(file, available(file));
+      lua.lua_pushlstring(L, line, line.length);
+      return line.length > 0;
+    }
+  }
+}
+
+function readAll(L: LuaState, file: LuaFile): void {
+  while (fill(file));
+  const all = take(file, available(file));
+  lua.lua_pushlstring(L, all, all.length);
+}
+
+function readChars(L: LuaState, file: LuaFile, n: number): boolean {
+  while (available(file) < n && fill(file));
+  const bytes = take(file, Math.min(n, available(file)));
+  lua.lua_pushlstring(L, bytes, bytes.length);
+  return bytes.length > 0;
+}
+
+/** "*n": fscanf's "%lf" — skips whitespace, then the longest numeral prefix. */
+function readNumber(L: LuaState, file: LuaFile): boolean {
+  for (;;) {
+    while (available(file) > 0 && /\s/.test(String.fromCharCode(file.buffer[file.bufferStart]!))) file.bufferStart++;
+    if (available(file) > 0 || !fill(file)) break;
+  }
+  while (available(file) < 512 && fill(file));
+  const parsed = strtod(file.buffer.subarray(file.bufferStart), Math.min(available(file), 512));
+  if (parsed.end === 0) {
+    lua.lua_pushnil(L);
+    return false;
+  }
+  file.bufferStart += parsed.end;
+  lua.lua_pushnumber(L, parsed.value);
+  return true;
+}
+
+/** 5.1's `g_read`: formats from argument `first` on, stopping at the first failure (which yields nil). */
+function gRead(L: LuaState, file: LuaFile, first: number): number {
+  let nargs = lua.lua_gettop(L) - first + 1;
+  if (nargs <= 0) {
+    if (!readLine(L, file)) {
+      lua.lua_pop(L, 1);
+      lua.lua_pushnil(L);
+    }
+    return 1;
+  }
+  lauxlib.luaL_checkstack(L, nargs + 20, 'too many arguments');
+  let ok = true;
+  let n = first;
+  for (; nargs-- > 0 && ok; n++) {
+    if (lua.lua_type(L, n) === LUA_TNUMBER) {
+      const count = lua.lua_tointeger(L, n);
+      if (count === 0) {
+        ok = available(file) > 0 || fill(file);
+        lua.lua_pushliteral(L, '');
+      } else {
+        ok = readChars(L, file, count);
+      }
+      continue;
+    }
+    const format = lua.lua_tolstring(L, n);
+    lauxlib.luaL_argcheck(L, format !== null && format[0] === 42 /* * */, n, 'invalid option');
+    switch (format![1]) {
+      case 110 /* n */:
+        ok = readNumber(L, file);
+        break;
+      case 108 /* l */:
+        ok = readLine(L, file);
+        break;
+      case 97 /* a */:
+        readAll(L, file);
+        break;
+      default:
+        return lauxlib.luaL_argerror(L, n, 'invalid format');
+    }
+  }
+  if (!ok) {
+    lua.lua_pop(L, 1);
+    lua.lua_pushnil(L);
+  }
+  return n - first;
+}
+
+function gWrite(L: LuaState, file: LuaFile, first: number): number {
+  const top = lua.lua_gettop(L);
+  try {
+    for (let arg = first; arg <= top; arg++) {
+      const s = lua.lua_type(L, arg) === LUA_TNUMBER ? lua.lua_tolstring(L, arg)! : lauxlib.luaL_checklstring(L, arg);
+      writeBytes(file, s);
+    }
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === undefined) throw e;
+    return pushResult(L, e, null);
+  }
+  return pushResult(L, null, null);
+}
+
+function writeBytes(file: LuaFile, bytes: LuaString): void {
+  if (file.sink) {
+    file.sink(bytes);
+    return;
+  }
+  let offset = 0;
+  while (offset < bytes.length) {
+    const position = file.append ? null : file.position;
+    try {
+      offset += fs.writeSync(file.fd!, bytes, offset, bytes.length - offset, position === null ? undefined : position + offset);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+    }
+  }
+  if (file.position !== null) file.position = file.append ? fs.fstatSync(file.fd!).size : file.position + bytes.length;
+}
+
+function closeFile(L: LuaState, idx: number): number {
+  const file = toFile(L, idx);
+  if (file.standard) {
+    lua.lua_pushnil(L);
+    lua.lua_pushliteral(L, 'cannot close standard file');
+    return 2;
+  }
+  const fd = file.fd!;
+  file.fd = null;
+  try {
+    fs.closeSync(fd);
+  } catch (e) {
+    return pushResult(L, e, null);
+  }
+  return pushResult(L, null, null);
+}
+
+function getIoFile(L: LuaState, key: string): LuaFile {
+  lua.lua_getfield(L, LUA_REGISTRYINDEX, key);
+  const data = lua.lua_touserdata(L, -1) as HandleData;
+  lua.lua_pop(L, 1);
+  const file = data.file!;
+  if (file.fd === null) lauxlib.luaL_error(L, 'standard %s file is closed', key.slice(3));
+  return file;
+}
+
+/** Node's open flags for a C fopen mode; null for a mode fopen rejects. */
+function openFlags(mode: string): string | null {
+  const match = /^([rwa])(\+?)b?(\+?)$/.exec(mode);
+  if (!match) return null;
+  return match[1]! + (match[2] || match[3] ? '+' : '');
+}
+
+function openFile(L: LuaState, filename: LuaString, mode: string): unknown {
+  const flags = openFlags(mode);
+  if (flags === null) return Object.assign(new Error('Invalid argument'), { code: 'EINVAL', errno: 22 });
+  try {
+    const fd = fs.openSync(Buffer.from(filename), flags);
+    pushHandle(L, newFile(fd, null, false, flags[0] === 'a'));
+    return null;
+  } catch (e) {
+    return e;
+  }
+}
+
+function ioOpen(L: LuaState): number {
+  const filename = lauxlib.luaL_checklstring(L, 1);
+  const mode = Buffer.from(lauxlib.luaL_optlstring(L, 2, 'r')!).toString('latin1');
+  const error = openFile(L, filename, mode);
+  return error === null ? 1 : pushResult(L, error, filename);
+}
+
+function ioClose(L: LuaState): number {
+  if (lua.lua_isnone(L, 1)) lua.lua_getfield(L, LUA_REGISTRYINDEX, IO_OUTPUT);
+  return closeFile(L, 1);
+}
+
+function ioType(L: LuaState): number {
+  lauxlib.luaL_checkany(L, 1);
+  const data = lauxlib.luaL_testudata(L, 1, FILE_HANDLE) as HandleData | null;
+  if (data === null) lua.lua_pushnil(L);
+  else lua.lua_pushliteral(L, data.file!.fd === null ? 'closed file' : 'file');
+  return 1;
+}
+
+/** io.input / io.output: set from a file name or handle, return the current one. */
+function gIoFile(key: string, mode: string): LuaJsFunction {
+  return (L) => {
+    if (!lua.lua_isnoneornil(L, 1)) {
+      const filename = lua.lua_tolstring(L, 1);
+      if (filename !== null) {
+        const error = openFile(L, filename, mode);
+        if (error !== null) lauxlib.luaL_argerror(L, 1, lua.lua_pushfstring(L, '%s: %s', filename, strerror(error)));
+      } else {
+        toFile(L, 1);
+        lua.lua_pushvalue(L, 1);
+      }
+      lua.lua_setfield(L, LUA_REGISTRYINDEX, key);
+    }
+    lua.lua_getfield(L, LUA_REGISTRYINDEX, key);
+    return 1;
+  };
+}
+
+/** The iterator of io.lines / f:lines: upvalue 1 the handle, 2 whether to close at the end. */
+function linesIterator(L: LuaState): number {
+  const data = lua.lua_touserdata(L, lua.lua_upvalueindex(1)) as HandleData;
+  const file = data.file!;
+  if (file.fd === null) return lauxlib.luaL_error(L, 'file is already closed');
+  if (readLine(L, file)) return 1;
+  if (lua.lua_toboolean(L, lua.lua_upvalueindex(2))) {
+    lua.lua_settop(L, 0);
+    lua.lua_pushvalue(L, lua.lua_upvalueindex(1));
+    closeFile(L, 1);
+  }
+  return 0;
+}
+
+function pushLines(L: LuaState, handleIdx: number, close: boolean): void {
+  lua.lua_pushvalue(L, handleIdx);
+  lua.lua_pushboolean(L, close);
+  lua.lua_pushcclosure(L, linesIterator, 2);
+}
+
+function ioLines(L: LuaState): number {
+  if (lua.lua_isnoneornil(L, 1)) {
+    lua.lua_getfield(L, LUA_REGISTRYINDEX, IO_INPUT);
+    lua.lua_replace(L, 1);
+    toFile(L, 1);
+    pushLines(L, 1, false);
+    return 1;
+  }
+  const filename = lauxlib.luaL_checklstring(L, 1);
+  const error = openFile(L, filename, 'r');
+  if (error !== null) lauxlib.luaL_argerror(L, 1, lua.lua_pushfstring(L, '%s: %s', filename, strerror(error)));
+  lua.lua_replace(L, 1);
+  pushLines(L, 1, true);
+  return 1;
+}
+
+const SEEK_OPTIONS = ['set', 'cur', 'end'].map((option) => to_luastring(option));
+
+function fSeek(L: LuaState): number {
+  const file = toFile(L, 1);
+  const whence = lauxlib.luaL_checkoption(L, 2, 'cur', SEEK_OPTIONS);
+  const offset = lauxlib.luaL_optinteger(L, 3, 0);
+  if (file.position === null) return pushResult(L, Object.assign(new Error(), { code: 'ESPIPE', errno: 29 }), null);
+  const current = file.position - available(file);
+  const base = whence === 0 ? 0 : whence === 1 ? current : fs.fstatSync(file.fd!).size;
+  if (base + offset < 0) return pushResult(L, Object.assign(new Error(), { code: 'EINVAL', errno: 22 }), null);
+  file.position = base + offset;
+  file.buffer = new Uint8Array(0);
+  file.bufferStart = 0;
+  file.eof = false;
+  lua.lua_pushnumber(L, file.position);
+  return 1;
+}
+
+function fToString(L: LuaState): number {
+  const data = lauxlib.luaL_checkudata(L, 1, FILE_HANDLE) as HandleData;
+  if (data.file!.fd === null) lua.lua_pushliteral(L, 'file (closed)');
+  else lua.lua_pushfstring(L, 'file (%p)', lua.lua_topointer(L, 1));
+  return 1;
+}
+
+function succeed(L: LuaState): number {
+  lua.lua_pushboolean(L, true);
+  return 1;
+}
+
+const FILE_METHODS: Record<string, LuaJsFunction> = {
+  close: (L) => closeFile(L, 1),
+  flush: (L) => (toFile(L, 1), succeed(L)),
+  lines: (L) => (toFile(L, 1), pushLines(L, 1, false), 1),
+  read: (L) => gRead(L, toFile(L, 1), 2),
+  seek: fSeek,
+  setvbuf: (L) => (toFile(L, 1), succeed(L)),
+  write: (L) => gWrite(L, toFile(L, 1), 2),
+};
+
+function ioRead(L: LuaState): number {
+  return gRead(L, getIoFile(L, IO_INPUT), 1);
+}
+
+function ioWrite(L: LuaState): number {
+  return gWrite(L, getIoFile(L, IO_OUTPUT), 1);
+}
+
+/** Opens `io` with stdin/stdout/stderr on the host. */
+export function openIo51(L: LuaState, streams: HostStreams): void {
+  lauxlib.luaL_newmetatable(L, FILE_HANDLE);
+  lua.lua_pushvalue(L, -1);
+  lua.lua_setfield(L, -2, '__index');
+  for (const name of Object.keys(FILE_METHODS)) {
+    lua.lua_pushcfunction(L, FILE_METHODS[name]!);
+    lua.lua_setfield(L, -2, name);
+  }
+  lua.lua_pushcfunction(L, fToString);
+  lua.lua_setfield(L, -2, '__tostring');
+  lua.lua_pop(L, 1);
+
+  lua.lua_createtable(L, 0, 14);
+  const functions: Record<string, LuaJsFunction> = {
+    close: ioClose,
+    flush: (L) => succeed(L),
+    input: gIoFile(IO_INPUT, 'r'),
+    lines: ioLines,
+    open: ioOpen,
+    output: gIoFile(IO_OUTPUT, 'w'),
+    read: ioRead,
+    type: ioType,
+    write: ioWrite,
+  };
+  for (const name of Object.keys(functions)) {
+    lua.lua_pushcfunction(L, functions[name]!);
+    lua.lua_setfield(L, -2, name);
+  }
+  const standard: Array<[string, LuaFile, string | null]> = [
+    ['stdin', newFile(0, null, true, false), IO_INPUT],
+    ['stdout', newFile(1, streams.stdout, true, false), IO_OUTPUT],
+    ['stderr', newFile(2, streams.stderr, true, false), null],
+  ];
+  for (const [name, file, registryKey] of standard) {
+    pushHandle(L, file);
+    if (registryKey) {
+      lua.lua_pushvalue(L, -1);
+      lua.lua_setfield(L, LUA_REGISTRYINDEX, registryKey);
+    }
+    lua.lua_setfield(L, -2, name);
+  }
+  lua.lua_pushvalue(L, -1);
+  lua.lua_setglobal(L, 'io');
+  lauxlib.luaL_getsubtable(L, LUA_REGISTRYINDEX, '_LOADED');
+  lua.lua_pushvalue(L, -2);
+  lua.lua_setfield(L, -2, 'io');
+  lua.lua_pop(L, 2);
+}

@@ -1,0 +1,223 @@
+/**
+ * Lua 5.1's math library (lmathlib.c): every result a double (floor(-0.5) is
+ * -0), the 5.1-only functions (mod, pow, log10, ldexp, frexp, cosh, sinh,
+ * tanh, atan2), one-argument log and atan, and `random` on glibc's `rand()`
+ * so a seeded sequence is the one Debian's lua5.1 produces.
+ */
+import { lauxlib, lua, lualib } from './fengari.js';
+import type { LuaJsFunction, LuaState } from './fengari-api.js';
+import { setLibraryFields } from './llibutil.js';
+
+const { luaL_checknumber: checkNumber } = lauxlib;
+
+/** A quiet NaN with the sign bit set: what x86 produces for invalid operations (prints "-nan"). */
+const NEGATIVE_NAN = new Float64Array(new BigUint64Array([0xfff8000000000000n]).buffer)[0]!;
+
+/** C's (int) conversion that luaL_checkint applies. */
+function checkInt(L: LuaState, arg: number): number {
+  return lauxlib.luaL_checkinteger(L, arg) | 0;
+}
+
+/** glibc's `random()` (TYPE_3 additive feedback generator), which `rand()` is. */
+class GlibcRand {
+  private readonly r = new Int32Array(34);
+  private i = 0;
+
+  constructor() {
+    this.seed(1);
+  }
+
+  seed(seed: number): void {
+    const r = this.r;
+    r[0] = seed === 0 ? 1 : seed;
+    for (let k = 1; k < 31; k++) {
+      const next = (16807 * r[k - 1]!) % 2147483647;
+      r[k] = next < 0 ? next + 2147483647 : next;
+    }
+    for (let k = 31; k < 34; k++) r[k] = r[k - 31]!;
+    this.i = 34;
+    for (let k = 0; k < 310; k++) this.step();
+  }
+
+  private step(): number {
+    const r = this.r;
+    const i = this.i++;
+    const value = (r[(i - 31) % 34]! + r[(i - 3) % 34]!) | 0;
+    r[i % 34] = value;
+    return value;
+  }
+
+  /** 0 to RAND_MAX (2^31 - 1). */
+  next(): number {
+    return this.step() >>> 1;
+  }
+}
+
+const RAND_MAX = 2147483647;
+
+function makeRandom(generator: GlibcRand): LuaJsFunction {
+  return (L) => {
+    const r = (generator.next() % RAND_MAX) / RAND_MAX;
+    switch (lua.lua_gettop(L)) {
+      case 0:
+        lua.lua_pushnumber(L, r);
+        break;
+      case 1: {
+        const u = checkInt(L, 1);
+        lauxlib.luaL_argcheck(L, 1 <= u, 1, 'interval is empty');
+        lua.lua_pushnumber(L, Math.floor(r * u) + 1);
+        break;
+      }
+      case 2: {
+        const l = checkInt(L, 1);
+        const u = checkInt(L, 2);
+        lauxlib.luaL_argcheck(L, l <= u, 2, 'interval is empty');
+        lua.lua_pushnumber(L, Math.floor(r * (u - l + 1)) + l);
+        break;
+      }
+      default:
+        return lauxlib.luaL_error(L, 'wrong number of arguments');
+    }
+    return 1;
+  };
+}
+
+/** One-argument function of a number returning a number. */
+function unary(fn: (x: number) => number): LuaJsFunction {
+  return (L) => {
+    lua.lua_pushnumber(L, fn(checkNumber(L, 1)));
+    return 1;
+  };
+}
+
+/** C's fmod: JS `%` is exact like it; an invalid operation gives x86's -nan. */
+function fmod(a: number, b: number): number {
+  const m = a % b;
+  return m === m || a !== a || b !== b ? m : NEGATIVE_NAN;
+}
+
+function mathFmod(L: LuaState): number {
+  lua.lua_pushnumber(L, fmod(checkNumber(L, 1), checkNumber(L, 2)));
+  return 1;
+}
+
+function mathPow(L: LuaState): number {
+  lua.lua_pushnumber(L, Math.pow(checkNumber(L, 1), checkNumber(L, 2)));
+  return 1;
+}
+
+function mathAtan2(L: LuaState): number {
+  lua.lua_pushnumber(L, Math.atan2(checkNumber(L, 1), checkNumber(L, 2)));
+  return 1;
+}
+
+/** C's modf: both parts carry the sign of x; infinities have a zero fraction. */
+function mathModf(L: LuaState): number {
+  const x = checkNumber(L, 1);
+  const whole = Math.trunc(x);
+  let fraction = x === whole || !Number.isFinite(x) ? 0 : x - whole;
+  if (x !== x) fraction = x;
+  else if (fraction === 0 && (x < 0 || Object.is(x, -0))) fraction = -0;
+  lua.lua_pushnumber(L, whole);
+  lua.lua_pushnumber(L, fraction);
+  return 2;
+}
+
+/** C's frexp: x = m * 2^e with 0.5 <= |m| < 1; zero, inf and nan come back with e = 0. */
+function mathFrexp(L: LuaState): number {
+  const x = checkNumber(L, 1);
+  if (x === 0 || !Number.isFinite(x)) {
+    lua.lua_pushnumber(L, x);
+    lua.lua_pushnumber(L, 0);
+    return 2;
+  }
+  let e = Math.max(-1073, Math.floor(Math.log2(Math.abs(x))) + 1);
+  let m = x * 2 ** -e;
+  // log2 can be off by one near powers of two, and 2^-e overflows for subnormals.
+  if (!Number.isFinite(m)) m = x * 2 ** -(e - 1) / 2;
+  while (Math.abs(m) < 0.5) {
+    m *= 2;
+    e--;
+  }
+  while (Math.abs(m) >= 1) {
+    m /= 2;
+    e++;
+  }
+  lua.lua_pushnumber(L, m);
+  lua.lua_pushnumber(L, e);
+  return 2;
+}
+
+/** C's ldexp, stepping so that 2^e never overflows on its own. */
+function mathLdexp(L: LuaState): number {
+  let x = checkNumber(L, 1);
+  let e = checkInt(L, 2);
+  while (e > 1023 && Number.isFinite(x) && x !== 0) {
+    x *= 2 ** 1023;
+    e -= 1023;
+  }
+  while (e < -1022 && x !== 0 && Number.isFinite(x)) {
+    // Step down no further than the normal range, so only the last step rounds.
+    const step = Math.max(e, -1022);
+    x *= 2 ** step;
+    e -= step;
+  }
+  lua.lua_pushnumber(L, x * 2 ** e);
+  return 1;
+}
+
+/** 5.1's min/max: arguments converted to numbers, plain `<`/`>` (NaN handling as C). */
+function extremum(greater: boolean): LuaJsFunction {
+  return (L) => {
+    const n = lua.lua_gettop(L);
+    let best = checkNumber(L, 1);
+    for (let i = 2; i <= n; i++) {
+      const d = checkNumber(L, i);
+      if (greater ? d > best : d < best) best = d;
+    }
+    lua.lua_pushnumber(L, best);
+    return 1;
+  };
+}
+
+const RADIANS_PER_DEGREE = Math.PI / 180;
+
+/** Opens `math` as 5.1's. */
+export function openMath51(L: LuaState): void {
+  lauxlib.luaL_requiref(L, 'math', lualib.luaopen_math, 1);
+  const generator = new GlibcRand();
+  const fields: Record<string, LuaJsFunction | null> = {
+    abs: unary(Math.abs),
+    atan: unary(Math.atan),
+    atan2: mathAtan2,
+    ceil: unary(Math.ceil),
+    cosh: unary(Math.cosh),
+    deg: unary((x) => x / RADIANS_PER_DEGREE),
+    floor: unary(Math.floor),
+    fmod: mathFmod,
+    frexp: mathFrexp,
+    ldexp: mathLdexp,
+    log: unary(Math.log),
+    log10: unary(Math.log10),
+    max: extremum(true),
+    min: extremum(false),
+    mod: mathFmod,
+    modf: mathModf,
+    pow: mathPow,
+    rad: unary((x) => x * RADIANS_PER_DEGREE),
+    random: makeRandom(generator),
+    randomseed: (L) => {
+      generator.seed(checkInt(L, 1));
+      return 0;
+    },
+    sinh: unary(Math.sinh),
+    tanh: unary(Math.tanh),
+    maxinteger: null,
+    mininteger: null,
+    tointeger: null,
+    type: null,
+    ult: null,
+  };
+  setLibraryFields(L, fields);
+  lua.lua_pop(L, 1);
+}

@@ -1,0 +1,57 @@
+/**
+ * A Lua state with exactly Lua 5.1's standard libraries, in the order 5.1's
+ * `luaL_openlibs` opens them. `io` (and `os.exit`) only with host I/O: the
+ * CLI's plain-script mode has them, the Scribunto server does its own I/O.
+ */
+import { lauxlib, lua } from './fengari.js';
+import type { LuaState } from './fengari-api.js';
+import { openBase51, pushWhere51 } from './lbaselib.js';
+import { openCoroutine51 } from './lcorolib.js';
+import { openDebug51 } from './ldblib.js';
+import { processStreams } from './lhost.js';
+import type { HostStreams } from './lhost.js';
+import { openIo51 } from './liolib.js';
+import { openMath51 } from './lmathlib.js';
+import { openPackage51 } from './loadlib.js';
+import { openOs51 } from './loslib.js';
+import { openString51 } from './lstrlib.js';
+import { openTable51 } from './ltablib.js';
+
+export interface Lua51StateOptions {
+  /** Open `io` and `os.exit` (plain-script mode). */
+  hostIo: boolean;
+  /** Where `print` and io's standard streams write; fds 1 and 2 by default. */
+  streams?: HostStreams;
+}
+
+/**
+ * A JavaScript exception thrown while Lua runs (a bug of ours, or V8's own
+ * stack limit) becomes a Lua error string, positioned like a runtime error.
+ */
+function nativeErrorToLuaError(L: LuaState): number {
+  const e = lua.lua_touserdata(L, 1);
+  let message: string;
+  if (e instanceof RangeError && /call stack/i.test(e.message)) message = 'stack overflow';
+  else if (e instanceof Error) message = e.message;
+  else message = String(e);
+  pushWhere51(L, 1);
+  lua.lua_pushstring(L, message);
+  lua.lua_concat(L, 2);
+  return 1;
+}
+
+export function newLua51State(options: Lua51StateOptions): LuaState {
+  const streams = options.streams ?? processStreams;
+  const L = lauxlib.luaL_newstate();
+  lua.lua_atnativeerror(L, nativeErrorToLuaError);
+  openBase51(L, streams);
+  openCoroutine51(L);
+  openPackage51(L);
+  openTable51(L);
+  if (options.hostIo) openIo51(L, streams);
+  openOs51(L, options.hostIo);
+  openString51(L);
+  openMath51(L);
+  openDebug51(L);
+  return L;
+}

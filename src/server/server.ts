@@ -1,0 +1,441 @@
+/**
+ * The LuaStandalone protocol server: the dispatch loop and one small handler
+ * per operation, in the shape of Scribunto's MWServer.lua.
+ *
+ * Messages are Lua tables on the Lua stack from the moment they are decoded
+ * until they are encoded, exactly as the reference handles them.
+ */
+import { lauxlib, lua } from '../lua51/fengari.js';
+import type { LuaState } from '../lua51/fengari-api.js';
+import { lua51NumberToString } from '../lua51/lnumber.js';
+import { ChunkTable } from './chunks.js';
+import { decodeMessage } from './decode.js';
+import { encodeValue, SerializationError, type EncodeOptions } from './encode.js';
+import type { MessageChannel } from './framing.js';
+import type { InstalledScribunto } from './installed-scribunto.js';
+import { buildSandbox } from './sandbox.js';
+import { readStatus } from './status.js';
+import { makeTraceHandler } from './trace.js';
+
+export interface ServerOptions {
+  readonly interpreterId: number;
+  readonly intSize: 4 | 8;
+  readonly scribunto: InstalledScribunto;
+}
+
+/** Ends the process at once: a protocol failure must not unwind through Lua's pcall. */
+export type Fatal = (reason: string) => never;
+
+export class Server {
+  private readonly chunks: ChunkTable;
+  private readonly encodeOptions: EncodeOptions;
+  /** Registry reference of the table of functions Scribunto protects from setfenv. */
+  private readonly protectedFunctions: number;
+  /** Registry reference of the base environment of loaded chunks. */
+  private readonly baseEnv: number;
+  /** The xpcall handler of handleCall: wraps the error value with a structured backtrace. */
+  private readonly traceHandler: (L: LuaState) => number;
+
+  constructor(
+    private readonly L: LuaState,
+    private readonly channel: MessageChannel,
+    private readonly options: ServerOptions,
+    private readonly fatal: Fatal,
+  ) {
+    this.chunks = new ChunkTable(L);
+    this.encodeOptions = {
+      intSize: options.intSize,
+      interpreterId: options.interpreterId,
+      functionClassName: options.scribunto.functionClassName,
+    };
+    const sandbox = buildSandbox(L, options.scribunto);
+    this.baseEnv = sandbox.baseEnvRef;
+    this.protectedFunctions = sandbox.protectedFunctionsRef;
+    this.traceHandler = makeTraceHandler(options.scribunto.serverLines, (L1) => this.isPhpBridge(L1));
+  }
+
+  /** Serves requests until PHP quits or closes the pipe. */
+  execute(): never {
+    this.dispatch();
+    return this.fatal('MWServer:execute: dispatch returned without a quit message');
+  }
+
+  /**
+   * Reads and handles requests until a `return` or `error` message arrives,
+   * which is left on the stack: the reply to our own pending call to PHP.
+   */
+  private dispatch(): void {
+    const L = this.L;
+    for (;;) {
+      this.receiveMessage();
+      const op = fieldString(L, -1, 'op');
+      switch (op) {
+        case 'return':
+        case 'error':
+          return;
+        case 'call':
+          this.handleCall();
+          break;
+        case 'loadString':
+          this.handleLoadString();
+          break;
+        case 'registerLibrary':
+          this.handleRegisterLibrary();
+          break;
+        case 'wrapPhpFunction':
+          this.handleWrapPhpFunction();
+          break;
+        case 'cleanupChunks':
+          this.handleCleanupChunks();
+          break;
+        case 'getStatus':
+          this.handleGetStatus();
+          break;
+        case 'quit':
+          process.exit(0);
+        case 'testquit':
+          process.exit(42);
+        default:
+          this.fatal(`Invalid message operation ${JSON.stringify(op)}`);
+      }
+      this.sendReply();
+      lua.lua_pop(L, 1);
+    }
+  }
+
+  /** Handle a "call" message from PHP: call the chunk and reply with its results or its error. */
+  private handleCall(): void {
+    const L = this.L;
+    const message = lua.lua_gettop(L);
+    const id = fieldNumber(L, message, 'id');
+    this.chunks.push(id);
+    if (lua.lua_isnil(L, -1)) {
+      lua.lua_pop(L, 1);
+      lua.lua_pushstring(L, `function id ${lua51NumberToString(id)} does not exist`);
+      pushErrorReply(L, -1);
+      lua.lua_remove(L, -2);
+      return;
+    }
+    lua.lua_pushcfunction(L, this.traceHandler);
+    lua.lua_insert(L, -2);
+    const handler = lua.lua_gettop(L) - 1;
+    const nargs = fieldNumber(L, message, 'nargs');
+    lauxlib.luaL_checkstack(L, nargs + lua.LUA_MINSTACK, 'too many arguments');
+    lua.lua_getfield(L, message, 'args');
+    for (let i = 1; i <= nargs; i++) lua.lua_rawgeti(L, handler + 2, i);
+    lua.lua_remove(L, handler + 2);
+    const status = lua.lua_pcall(L, nargs, lua.LUA_MULTRET, handler);
+    if (status === lua.LUA_OK) {
+      pushReturnReply(L, handler + 1, lua.lua_gettop(L) - handler);
+    } else {
+      this.pushCallErrorReply(id);
+    }
+    lua.lua_replace(L, handler);
+    lua.lua_settop(L, handler);
+  }
+
+  /** An error reply for a failed call, with the trace the handler attached when it could. */
+  private pushCallErrorReply(id: number): void {
+    const L = this.L;
+    const caught = lua.lua_gettop(L);
+    const traced =
+      lua.lua_istable(L, caught) && rawFieldIsTrue(L, caught, 'value') && rawFieldIsTrue(L, caught, 'trace');
+    if (!traced) {
+      pushErrorReply(L, caught);
+      lua.lua_remove(L, caught);
+      return;
+    }
+    lua.lua_getfield(L, caught, 'value');
+    pushErrorReply(L, -1);
+    lua.lua_remove(L, -2);
+    lua.lua_getfield(L, caught, 'trace');
+    lua.lua_setfield(L, -2, 'trace');
+    if (this.options.scribunto.errorRepliesCarryLog) {
+      this.pushLogBuffer(id);
+      lua.lua_setfield(L, -2, 'log');
+    }
+    lua.lua_remove(L, caught);
+  }
+
+  /** `getfenv(chunk).mw.getLogBuffer()` as master's MWServer sends it, or nil when that fails. */
+  private pushLogBuffer(id: number): void {
+    const L = this.L;
+    lua.lua_pushcfunction(L, (L1) => {
+      lua.lua_getglobal(L1, 'getfenv');
+      lua.lua_pushvalue(L1, 1);
+      lua.lua_call(L1, 1, 1);
+      lua.lua_getfield(L1, -1, 'mw');
+      lua.lua_getfield(L1, -1, 'getLogBuffer');
+      lua.lua_call(L1, 0, 1);
+      return 1;
+    });
+    this.chunks.push(id);
+    if (lua.lua_pcall(L, 1, 1, 0) !== lua.LUA_OK) {
+      lua.lua_pop(L, 1);
+      lua.lua_pushnil(L);
+    }
+  }
+
+  /** Handle a "loadString" message: compile the text in the base environment and reply with its chunk id. */
+  private handleLoadString(): void {
+    const L = this.L;
+    const message = lua.lua_gettop(L);
+    lua.lua_getfield(L, message, 'text');
+    const text = lua.lua_tolstring(L, -1) ?? new Uint8Array();
+    lua.lua_getfield(L, message, 'chunkName');
+    const chunkName = lua.lua_tolstring(L, -1);
+    lua.lua_pop(L, 2);
+    if (containsBinaryChunkMarker(text)) {
+      lua.lua_pushliteral(L, 'cannot load code with a Lua binary chunk marker escape sequence in it');
+      pushErrorReply(L, -1);
+      lua.lua_remove(L, -2);
+      return;
+    }
+    if (lauxlib.luaL_loadbufferx(L, text, text.length, chunkName ?? text, 't') !== lua.LUA_OK) {
+      pushErrorReply(L, -1);
+      lua.lua_remove(L, -2);
+      return;
+    }
+    lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, this.baseEnv);
+    lua.lua_setupvalue(L, -2, 1);
+    const id = this.chunks.idOf(-1);
+    lua.lua_pop(L, 1);
+    lua.lua_pushnumber(L, id);
+    pushReturnReply(L, lua.lua_gettop(L), 1);
+    lua.lua_remove(L, -2);
+  }
+
+  /** Handle a "registerLibrary" message: add functions that call PHP to a table of the base environment. */
+  private handleRegisterLibrary(): void {
+    const L = this.L;
+    const message = lua.lua_gettop(L);
+    lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, this.baseEnv);
+    lua.lua_getfield(L, message, 'name');
+    lua.lua_pushvalue(L, -1);
+    lua.lua_gettable(L, -3);
+    if (!lua.lua_toboolean(L, -1)) {
+      lua.lua_pop(L, 1);
+      lua.lua_newtable(L);
+      lua.lua_pushvalue(L, -2);
+      lua.lua_pushvalue(L, -2);
+      lua.lua_settable(L, -5);
+    }
+    const library = lua.lua_gettop(L);
+    lua.lua_getfield(L, message, 'functions');
+    const functions = lua.lua_gettop(L);
+    lua.lua_pushnil(L);
+    while (lua.lua_next(L, functions)) {
+      lua.lua_pushvalue(L, -2);
+      this.pushPhpFunction(-2);
+      lua.lua_settable(L, library);
+      lua.lua_pop(L, 1);
+    }
+    lua.lua_settop(L, message);
+    pushReturnReply(L, message + 1, 0);
+  }
+
+  /** Handle a "wrapPhpFunction" message: reply with one Lua function that calls the PHP callback. */
+  private handleWrapPhpFunction(): void {
+    const L = this.L;
+    lua.lua_getfield(L, -1, 'id');
+    this.pushPhpFunction(-1);
+    lua.lua_remove(L, -2);
+    pushReturnReply(L, lua.lua_gettop(L), 1);
+    lua.lua_remove(L, -2);
+  }
+
+  /** Handle a "cleanupChunks" message: forget every chunk PHP no longer holds. */
+  private handleCleanupChunks(): void {
+    const L = this.L;
+    lua.lua_getfield(L, -1, 'ids');
+    this.chunks.keepOnly(-1);
+    lua.lua_pop(L, 1);
+    pushReturnReply(L, lua.lua_gettop(L) + 1, 0);
+  }
+
+  /** Handle a "getStatus" message: process id, CPU time in clock ticks, and memory. */
+  private handleGetStatus(): void {
+    const L = this.L;
+    const status = readStatus();
+    if (!status) {
+      pushReturnReply(L, lua.lua_gettop(L) + 1, 0);
+      return;
+    }
+    lua.lua_createtable(L, 0, 4);
+    for (const [key, value] of Object.entries(status)) {
+      lua.lua_pushnumber(L, value);
+      lua.lua_setfield(L, -2, key);
+    }
+    pushReturnReply(L, lua.lua_gettop(L), 1);
+    lua.lua_remove(L, -2);
+  }
+
+  /** Pushes a Lua function that calls PHP callback `id` (the value at `idIndex`), protected from setfenv. */
+  private pushPhpFunction(idIndex: number): void {
+    const L = this.L;
+    lua.lua_pushvalue(L, idIndex);
+    lua.lua_pushcclosure(L, (L1) => this.callPhp(L1), 1);
+    lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, this.protectedFunctions);
+    lua.lua_pushvalue(L, -2);
+    lua.lua_pushboolean(L, true);
+    lua.lua_rawset(L, -3);
+    lua.lua_pop(L, 1);
+  }
+
+  /** Whether the function on top of the stack is one of ours that calls PHP. */
+  private isPhpBridge(L: LuaState): boolean {
+    lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, this.protectedFunctions);
+    lua.lua_pushvalue(L, -2);
+    lua.lua_rawget(L, -2);
+    const bridge = lua.lua_toboolean(L, -1);
+    lua.lua_pop(L, 2);
+    return bridge;
+  }
+
+  /** Calls a PHP function with the Lua arguments; PHP's error is raised at the Lua caller's position. */
+  private callPhp(L: LuaState): number {
+    const nargs = lua.lua_gettop(L);
+    lua.lua_createtable(L, nargs, 0);
+    for (let i = 1; i <= nargs; i++) {
+      lua.lua_pushvalue(L, i);
+      lua.lua_rawseti(L, -2, i);
+    }
+    lua.lua_createtable(L, 0, 4);
+    lua.lua_pushliteral(L, 'call');
+    lua.lua_setfield(L, -2, 'op');
+    lua.lua_pushvalue(L, lua.lua_upvalueindex(1));
+    lua.lua_setfield(L, -2, 'id');
+    lua.lua_pushnumber(L, nargs);
+    lua.lua_setfield(L, -2, 'nargs');
+    lua.lua_insert(L, -2);
+    lua.lua_setfield(L, -2, 'args');
+    let body: Uint8Array;
+    try {
+      body = encodeValue(L, -1, this.chunks, this.encodeOptions);
+    } catch (error) {
+      if (!(error instanceof SerializationError)) throw error;
+      lua.lua_pushstring(L, this.serializationMessage(error));
+      return lua.lua_error(L);
+    }
+    lua.lua_pop(L, 1);
+    this.send(body);
+    this.dispatch();
+    const reply = lua.lua_gettop(L);
+    if (fieldString(L, reply, 'op') === 'error') {
+      lua.lua_getfield(L, reply, 'value');
+      if (lua.lua_isstring(L, -1)) {
+        lauxlib.luaL_where(L, 1);
+        lua.lua_insert(L, -2);
+        lua.lua_concat(L, 2);
+      }
+      return lua.lua_error(L);
+    }
+    const nvalues = fieldNumber(L, reply, 'nvalues');
+    lauxlib.luaL_checkstack(L, nvalues, 'too many results');
+    lua.lua_getfield(L, reply, 'values');
+    for (let i = 1; i <= nvalues; i++) lua.lua_rawgeti(L, reply + 1, i);
+    return nvalues;
+  }
+
+  /** The message as the reference's error() in MWServer:serialize words it, with its position. */
+  private serializationMessage(error: SerializationError): string {
+    return this.options.scribunto.serializationErrorPosition(error.message) + error.message;
+  }
+
+  /** Decodes the next message from PHP onto the stack; end of input ends the process cleanly. */
+  private receiveMessage(): void {
+    try {
+      const body = this.channel.read();
+      if (body === null) process.exit(0);
+      decodeMessage(this.L, body, this.chunks);
+    } catch (error) {
+      this.fatal(describe(error));
+    }
+  }
+
+  /** Writes one message; a broken pipe ends the conversation. */
+  private send(body: Uint8Array): void {
+    try {
+      this.channel.write(body);
+    } catch (error) {
+      this.fatal(`Write error: ${describe(error)}`);
+    }
+  }
+
+  /**
+   * Sends the reply table on top of the stack and pops it. A value PHP cannot
+   * take becomes an error reply, as in the reference.
+   */
+  private sendReply(): void {
+    const L = this.L;
+    let body: Uint8Array;
+    try {
+      body = encodeValue(L, -1, this.chunks, this.encodeOptions);
+    } catch (error) {
+      if (!(error instanceof SerializationError)) throw error;
+      lua.lua_pushstring(L, this.serializationMessage(error));
+      pushErrorReply(L, -1);
+      body = encodeValue(L, -1, this.chunks, this.encodeOptions);
+      lua.lua_pop(L, 2);
+    }
+    lua.lua_pop(L, 1);
+    this.send(body);
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Pushes `{op='return', nvalues=count, values={...}}` from `count` values starting at `first`. */
+function pushReturnReply(L: LuaState, first: number, count: number): void {
+  lua.lua_createtable(L, 0, 3);
+  lua.lua_pushliteral(L, 'return');
+  lua.lua_setfield(L, -2, 'op');
+  lua.lua_pushnumber(L, count);
+  lua.lua_setfield(L, -2, 'nvalues');
+  lua.lua_createtable(L, count, 0);
+  for (let i = 0; i < count; i++) {
+    lua.lua_pushvalue(L, first + i);
+    lua.lua_rawseti(L, -2, i + 1);
+  }
+  lua.lua_setfield(L, -2, 'values');
+}
+
+/** Pushes `{op='error', value=<the value at idx>}`. */
+function pushErrorReply(L: LuaState, idx: number): void {
+  const value = lua.lua_absindex(L, idx);
+  lua.lua_createtable(L, 0, 4);
+  lua.lua_pushliteral(L, 'error');
+  lua.lua_setfield(L, -2, 'op');
+  lua.lua_pushvalue(L, value);
+  lua.lua_setfield(L, -2, 'value');
+}
+
+function fieldString(L: LuaState, idx: number, key: string): string | null {
+  lua.lua_getfield(L, idx, key);
+  const value = lua.lua_type(L, -1) === lua.LUA_TSTRING ? lua.lua_tojsstring(L, -1) : null;
+  lua.lua_pop(L, 1);
+  return value;
+}
+
+function fieldNumber(L: LuaState, idx: number, key: string): number {
+  lua.lua_getfield(L, idx, key);
+  const value = lua.lua_tonumber(L, -1);
+  lua.lua_pop(L, 1);
+  return value;
+}
+
+function rawFieldIsTrue(L: LuaState, idx: number, key: string): boolean {
+  lua.lua_pushstring(L, key);
+  lua.lua_rawget(L, idx);
+  const value = lua.lua_toboolean(L, -1);
+  lua.lua_pop(L, 1);
+  return value;
+}
+
+const BINARY_CHUNK_MARKER = [0x1b, 0x4c, 0x75, 0x61];
+
+function containsBinaryChunkMarker(text: Uint8Array): boolean {
+  return Buffer.from(text.buffer, text.byteOffset, text.length).includes(Buffer.from(BINARY_CHUNK_MARKER));
+}
