@@ -1,0 +1,2 @@
+-- Start-up baseline: the other scripts' net times subtract this one's.
+print("ok")
