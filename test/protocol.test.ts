@@ -67,6 +67,17 @@ describe.each(INTERPRETERS)('protocol with $name', ({ command }) => {
     expect(await client.call(fn)).toEqual([false, 'caller:3: php says no']);
   });
 
+  it('an error PHP returns to a tail call has no position, as 5.1 lost that frame', async () => {
+    start();
+    await client.registerLibrary('php', {
+      fail: () => {
+        throw new Error('php says no');
+      },
+    });
+    const fn = await client.loadString('return pcall(function()\n  return php.fail()\nend)', '=caller');
+    expect(await client.call(fn)).toEqual([false, 'php says no']);
+  });
+
   it('wrapPhpFunction gives a Lua function that calls PHP', async () => {
     start();
     const wrapped = await client.wrapPhpFunction((a, b) => [(a as number) + (b as number), 'ok']);
@@ -219,6 +230,11 @@ const TRACE_SCENARIOS: Record<string, (client: StandaloneClient) => Promise<unkn
     const inner = await client.loadString('local function boom()\n  error("deep")\nend\nboom()', '=Module:Inner');
     await client.registerLibrary('php', { reenter: async () => client.call(inner) });
     return client.call(await client.loadString('local x = php.reenter()\nreturn x', '=Module:Outer'));
+  },
+  'an error inside a call through PHP made by a tail call': async (client) => {
+    const inner = await client.loadString('error("deep")', '=Module:Inner');
+    await client.registerLibrary('php', { reenter: async () => client.call(inner) });
+    return client.call(await client.loadString('local function f()\n  return php.reenter()\nend\nlocal x = f()\nreturn x', '=Module:Outer'));
   },
   'an error raised by a library function': async (client) =>
     client.call(await client.loadString('local s = string.rep()\nreturn s', '=Module:Lib')),

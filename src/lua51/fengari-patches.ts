@@ -115,6 +115,27 @@ export const FENGARI_PATCHES: Readonly<Record<string, { prepend?: string; patche
       },
     ],
   },
+  'ldebug.js': {
+    patches: [
+      {
+        why: '5.1 describes host functions as C functions: what="C", source "=[C]", short_src "[C]"',
+        find: '        ar.source = to_luastring("=[JS]", true);\n        ar.linedefined = -1;\n        ar.lastlinedefined = -1;\n        ar.what = to_luastring("J", true);',
+        replace:
+          '        ar.source = to_luastring("=[C]", true);\n        ar.linedefined = -1;\n        ar.lastlinedefined = -1;\n        ar.what = to_luastring("C", true);',
+        occurrences: 1,
+      },
+    ],
+  },
+  'lauxlib.js': {
+    patches: [
+      {
+        why: '5.1 names the function in "bad argument" errors only from call-site debug info ("?" under pcall), never by searching package.loaded',
+        find: 'ar.name = pushglobalfuncname(L, ar) ? lua_tostring(L, -1) : to_luastring("?");',
+        replace: 'ar.name = to_luastring("?");',
+        occurrences: 1,
+      },
+    ],
+  },
   'lparser.js': {
     patches: [
       {

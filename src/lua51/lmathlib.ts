@@ -101,8 +101,12 @@ function mathFmod(L: LuaState): number {
   return 1;
 }
 
+/** glibc's pow: an invalid operation (negative base, fractional exponent) gives -nan. */
 function mathPow(L: LuaState): number {
-  lua.lua_pushnumber(L, Math.pow(checkNumber(L, 1), checkNumber(L, 2)));
+  const x = checkNumber(L, 1);
+  const y = checkNumber(L, 2);
+  const result = Math.pow(x, y);
+  lua.lua_pushnumber(L, result === result || x !== x || y !== y ? result : NEGATIVE_NAN);
   return 1;
 }
 
@@ -125,25 +129,27 @@ function mathModf(L: LuaState): number {
 
 /** C's frexp: x = m * 2^e with 0.5 <= |m| < 1; zero, inf and nan come back with e = 0. */
 function mathFrexp(L: LuaState): number {
-  const x = checkNumber(L, 1);
-  if (x === 0 || !Number.isFinite(x)) {
-    lua.lua_pushnumber(L, x);
-    lua.lua_pushnumber(L, 0);
-    return 2;
+  let x = checkNumber(L, 1);
+  let e = 0;
+  if (x !== 0 && Number.isFinite(x)) {
+    // Subnormals first become normal numbers, so 2^-e below stays finite.
+    if (Math.abs(x) < 2 ** -1022) {
+      x *= 2 ** 64;
+      e = -64;
+    }
+    const exponent = Math.floor(Math.log2(Math.abs(x))) + 1;
+    x *= 2 ** -exponent;
+    e += exponent;
+    // log2 rounds near powers of two: settle the last step exactly.
+    if (Math.abs(x) >= 1) {
+      x /= 2;
+      e++;
+    } else if (Math.abs(x) < 0.5) {
+      x *= 2;
+      e--;
+    }
   }
-  let e = Math.max(-1073, Math.floor(Math.log2(Math.abs(x))) + 1);
-  let m = x * 2 ** -e;
-  // log2 can be off by one near powers of two, and 2^-e overflows for subnormals.
-  if (!Number.isFinite(m)) m = x * 2 ** -(e - 1) / 2;
-  while (Math.abs(m) < 0.5) {
-    m *= 2;
-    e--;
-  }
-  while (Math.abs(m) >= 1) {
-    m /= 2;
-    e++;
-  }
-  lua.lua_pushnumber(L, m);
+  lua.lua_pushnumber(L, x);
   lua.lua_pushnumber(L, e);
   return 2;
 }
@@ -197,7 +203,7 @@ export function openMath51(L: LuaState): void {
     fmod: mathFmod,
     frexp: mathFrexp,
     ldexp: mathLdexp,
-    log: unary(Math.log),
+    log: unary((x) => (x < 0 ? NEGATIVE_NAN : Math.log(x))),
     log10: unary(Math.log10),
     max: extremum(true),
     min: extremum(false),

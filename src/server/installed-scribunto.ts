@@ -32,6 +32,8 @@ export interface FrameLines {
 export interface ServerLines {
   readonly execute: FrameLines;
   readonly call: FrameLines;
+  /** MWServer:call where it raises the error PHP returned. */
+  readonly callError: FrameLines;
   readonly handleCall: FrameLines;
   readonly dispatch: FrameLines;
   /** The line of mw_main.lua that starts the server. */
@@ -63,6 +65,7 @@ export function readInstalledScribunto(mwMainPath: string, includesDir: string):
     serverLines: {
       execute: frameLines(serverSource, 'function MWServer:execute(', 'self:dispatch('),
       call: frameLines(serverSource, 'function MWServer:call(', 'self:dispatch('),
+      callError: frameLines(serverSource, 'function MWServer:call(', 'error( result.value'),
       handleCall: frameLines(serverSource, 'function MWServer:handleCall(', 'xpcall('),
       dispatch: frameLines(serverSource, 'function MWServer:dispatch(', 'self:handleCall('),
       mainExecute: lineOf(mainSource, 'server:execute()', 1),

@@ -7,6 +7,7 @@
  */
 import { lauxlib, lua } from '../lua51/fengari.js';
 import type { LuaState } from '../lua51/fengari-api.js';
+import { isMakingTailCall } from '../lua51/lcallinfo.js';
 import { lua51NumberToString } from '../lua51/lnumber.js';
 import { ChunkTable } from './chunks.js';
 import { decodeMessage } from './decode.js';
@@ -323,7 +324,9 @@ export class Server {
     const reply = lua.lua_gettop(L);
     if (fieldString(L, reply, 'op') === 'error') {
       lua.lua_getfield(L, reply, 'value');
-      if (lua.lua_isstring(L, -1)) {
+      // The reference raises at level 3 of a Lua closure that tail-calls MWServer:call;
+      // if our caller tail-called us, that level is a "(tail call)" with no position.
+      if (lua.lua_isstring(L, -1) && !isMakingTailCall(L, 1)) {
         lauxlib.luaL_where(L, 1);
         lua.lua_insert(L, -2);
         lua.lua_concat(L, 2);

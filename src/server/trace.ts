@@ -7,6 +7,7 @@
  * stand where ours are JavaScript, and 5.1's "(tail call)" pseudo-frames follow
  * every frame that was entered by a tail call.
  */
+import { isMakingTailCall } from '../lua51/lcallinfo.js';
 import { lua, to_luastring } from '../lua51/fengari.js';
 import type { LuaDebug, LuaState } from '../lua51/fengari-api.js';
 import type { ServerLines } from './installed-scribunto.js';
@@ -44,9 +45,14 @@ export function makeTraceHandler(lines: ServerLines, isPhpBridge: (L: LuaState) 
     serverFrame('handleCall', lines.handleCall),
     serverFrame('dispatch', lines.dispatch),
   ];
-  const phpCall: Frame[] = [
-    { short_src: SERVER_SRC, what: 'Lua', currentline: lines.call.currentline, namewhat: '', linedefined: lines.call.linedefined },
+  const phpCallAt = (at: { linedefined: number; currentline: number }): Frame[] => [
+    { short_src: SERVER_SRC, what: 'Lua', currentline: at.currentline, namewhat: '', linedefined: at.linedefined },
     TAIL_CALL,
+  ];
+  const phpCall = phpCallAt(lines.call);
+  const phpError: Frame[] = [
+    { short_src: '[C]', what: 'C', currentline: -1, name: 'error', namewhat: 'global', linedefined: -1 },
+    ...phpCallAt(lines.callError),
   ];
   const serverStart: Frame[] = [
     serverFrame('execute', lines.execute),
@@ -79,8 +85,18 @@ export function makeTraceHandler(lines: ServerLines, isPhpBridge: (L: LuaState) 
       const bridge = isPhpBridge(L);
       lua.lua_pop(L, 1);
       if (bridge) {
-        push(callBoundary);
-        push(phpCall);
+        // At level 1 the PHP function itself raised the error PHP returned.
+        if (level === 1) {
+          push(phpError);
+        } else {
+          push(callBoundary);
+          push(phpCall);
+        }
+        // A caller that tail-called the PHP function is a lost frame in 5.1.
+        if (isMakingTailCall(L, level + 1)) {
+          level++;
+          push([TAIL_CALL]);
+        }
         continue;
       }
       const frame: Frame = {
