@@ -1,7 +1,9 @@
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LuaError, LuaFunction, StandaloneClient, encodeLuaVar, message, type PhpArray } from './support/php-client.js';
-import { INTERPRETERS, serverArgs } from './support/interpreters.js';
+import { INTERPRETERS, MW_MAIN, OUR_BINARY, SCRIBUNTO_INCLUDES, serverArgs } from './support/interpreters.js';
 
 // Every test runs against our binary and against lua5.1 running Scribunto's own
 // MWServer.lua: the expectations are what the reference does.
@@ -247,4 +249,69 @@ describe('error traces read as the reference server writes them', () => {
       expect(ours).toEqual(reference);
     });
   }
+});
+
+/**
+ * A copy of the installed LuaStandalone folder rewritten the way Scribunto's
+ * master branch differs from REL1_39: the namespaced function class and the
+ * `log` field of error replies.
+ */
+function writeMasterStyleServer(dir: string): void {
+  fs.mkdirSync(dir);
+  const installed = path.dirname(MW_MAIN);
+  for (const file of fs.readdirSync(installed)) fs.copyFileSync(path.join(installed, file), path.join(dir, file));
+  const serverPath = path.join(dir, 'MWServer.lua');
+  const rel139 = fs.readFileSync(serverPath, 'latin1');
+  const master = rel139
+    .replace(
+      /return 'O:42:"Scribunto_LuaStandaloneInterpreterFunction"/,
+      `return 'O:84:"MediaWiki\\\\Extension\\\\Scribunto\\\\Engines\\\\LuaStandalone\\\\LuaStandaloneInterpreterFunction"`,
+    )
+    .replace(
+      /(\t\t\t\ttrace = result\[2\]\.trace,\n)/,
+      '$1\t\t\t\tlog = select( 2, xpcall(\n\t\t\t\t\tgetfenv( self.chunks[message.id] ).mw.getLogBuffer,\n\t\t\t\t\tfunction () return nil end\n\t\t\t\t) )\n',
+    );
+  if (master === rel139 || !master.includes('O:84:') || !master.includes('log = select')) {
+    throw new Error('the installed MWServer.lua no longer has the shape this test rewrites');
+  }
+  fs.writeFileSync(serverPath, master, 'latin1');
+}
+
+describe('version differences are read from the installed MWServer.lua', () => {
+  it.each(INTERPRETERS)('$name sends the master branch function class and the log of a failed call', async ({ command }) => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'mwls-layout-'));
+    const engines = path.join(root, 'engines');
+    fs.mkdirSync(engines);
+    writeMasterStyleServer(path.join(engines, 'LuaStandalone'));
+    fs.symlinkSync(path.join(SCRIBUNTO_INCLUDES, 'engines', 'LuaCommon'), path.join(engines, 'LuaCommon'));
+    const client = new StandaloneClient(command, [path.join(engines, 'LuaStandalone', 'mw_main.lua'), root, '1', '8'], 1);
+    try {
+      const fn = await client.loadString('return function() end', '=test');
+      const [sent] = await client.call(fn);
+      expect(sent).toEqual(new LuaFunction(1, 2));
+      expect(client.lastRawBody.toString('latin1')).toContain(
+        'O:84:"MediaWiki\\\\Extension\\\\Scribunto\\\\Engines\\\\LuaStandalone\\\\LuaStandaloneInterpreterFunction":2:{',
+      );
+      await client.call(await client.loadString('mw = { getLogBuffer = function() return "the log" end }', '=setup'));
+      const error = (await client.call(await client.loadString('error("x")', '=failing')).catch((e: unknown) => e)) as LuaError;
+      expect(error.reply.get('log')).toBe('the log');
+    } finally {
+      client.process.kill('SIGKILL');
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('the REL1_39 server sends the old class name and no log', async () => {
+    const client = new StandaloneClient(OUR_BINARY, serverArgs(1), 1);
+    try {
+      await client.call(await client.loadString('mw = { getLogBuffer = function() return "the log" end }', '=setup'));
+      const fn = await client.loadString('return function() end', '=test');
+      await client.call(fn);
+      expect(client.lastRawBody.toString('latin1')).toContain('O:42:"Scribunto_LuaStandaloneInterpreterFunction":2:{');
+      const error = (await client.call(await client.loadString('error("x")', '=failing')).catch((e: unknown) => e)) as LuaError;
+      expect(error.reply.has('log')).toBe(false);
+    } finally {
+      client.process.kill('SIGKILL');
+    }
+  });
 });

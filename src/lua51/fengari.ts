@@ -1,18 +1,43 @@
 /**
  * The one place Fengari is loaded: installs the Lua 5.1 source patches into
- * Node's CommonJS loader for `fengari/src/*.js`, then exposes the API with the
- * types this project relies on.
+ * Node's CommonJS loader for `fengari/src/*.js`, replaces whole modules by our
+ * own implementations of the same exports, then exposes the API with the types
+ * this project relies on.
  */
 import fs from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import path from 'node:path';
 import { FENGARI_PATCHES, PINNED_FENGARI_VERSION, patchSource } from './fengari-patches.js';
 import type { FengariApi } from './fengari-api.js';
+import { createLtable } from './ltable.js';
 
 const require = createRequire(import.meta.url);
 
 interface CompilableModule {
   _compile(source: string, filename: string): void;
+  exports: Record<string, unknown>;
+  require(id: string): unknown;
+}
+
+/**
+ * Fengari files whose exports we provide ourselves. The factory gets the
+ * module's own `require` (so `./x.js` resolves in fengari/src) and must not
+ * read the exports of modules that require the replaced one back while they are
+ * still loading; its result is merged into the module's existing `exports`,
+ * which the modules in that cycle already hold.
+ */
+const FENGARI_REPLACEMENTS: Readonly<Record<string, (require: (id: string) => any) => Record<string, unknown>>> = {
+  /* Lua 5.1's table layout: array part, hash nodes in 5.1's order, 5.1's `#` (ltable.ts). */
+  'ltable.js': createLtable,
+};
+
+/** Every name the pinned file exports must be one we export too, or Fengari would read undefined. */
+function checkReplacement(file: string, source: string, ours: Record<string, unknown>): void {
+  const theirs = [...source.matchAll(/^module\.exports\.(\w+)\s*=/gm)].map((m) => m[1]!);
+  const missing = theirs.filter((name) => !(name in ours));
+  if (theirs.length === 0 || missing.length > 0) {
+    throw new Error(`mw-lua-standalone: our replacement of Fengari's ${file} lacks ${missing.join(', ') || 'its exports'}`);
+  }
 }
 type JsLoader = (module: CompilableModule, filename: string) => void;
 const extensions = (Module as unknown as { _extensions: Record<string, JsLoader> })._extensions;
@@ -24,11 +49,19 @@ function loadPatchedFengari(): FengariApi {
     throw new Error(`mw-lua-standalone needs fengari ${PINNED_FENGARI_VERSION} exactly, found ${installed}`);
   }
   const srcDir = path.join(fengariDir, 'src');
+  const both = Object.keys(FENGARI_REPLACEMENTS).filter((file) => FENGARI_PATCHES[file]);
+  if (both.length > 0) throw new Error(`mw-lua-standalone: ${both.join(', ')} both patched and replaced`);
   const loadJs = extensions['.js']!;
   const patchedFiles = new Set<string>();
   extensions['.js'] = (module, filename) => {
     const file = path.basename(filename);
-    if (path.dirname(filename) === srcDir && FENGARI_PATCHES[file]) {
+    const replacement = path.dirname(filename) === srcDir ? FENGARI_REPLACEMENTS[file] : undefined;
+    if (replacement) {
+      const ours = replacement((id) => module.require(id));
+      checkReplacement(file, fs.readFileSync(filename, 'utf8'), ours);
+      Object.assign(module.exports, ours);
+      patchedFiles.add(file);
+    } else if (path.dirname(filename) === srcDir && FENGARI_PATCHES[file]) {
       module._compile(patchSource(file, fs.readFileSync(filename, 'utf8')), filename);
       patchedFiles.add(file);
     } else {
@@ -40,7 +73,9 @@ function loadPatchedFengari(): FengariApi {
       ...(require('fengari') as Omit<FengariApi, 'lobject'>),
       lobject: require('fengari/src/lobject.js') as FengariApi['lobject'],
     };
-    const missed = Object.keys(FENGARI_PATCHES).filter((file) => !patchedFiles.has(file));
+    const missed = [...Object.keys(FENGARI_PATCHES), ...Object.keys(FENGARI_REPLACEMENTS)].filter(
+      (file) => !patchedFiles.has(file),
+    );
     if (missed.length > 0) {
       throw new Error(`mw-lua-standalone: Fengari was loaded before its patches could apply to ${missed.join(', ')}`);
     }

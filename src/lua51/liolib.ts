@@ -5,7 +5,10 @@
  * Writes go straight to the descriptor (or the host streams for stdout and
  * stderr), so output order matches 5.1's line-buffered terminal behaviour.
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { lauxlib, lua, to_luastring } from './fengari.js';
 import type { LuaJsFunction, LuaState, LuaString } from './fengari-api.js';
 import { errnoOf, strerror } from './lhost.js';
@@ -31,7 +34,12 @@ interface LuaFile {
   buffer: Uint8Array;
   bufferStart: number;
   eof: boolean;
+  /** A `io.popen(cmd, "w")` pipe: the command and what was written, run on close. */
+  pipeTo: { command: string; written: LuaString[] } | null;
 }
+
+/** The descriptor of files that live in memory (the output of `io.popen(cmd, "r")`). */
+const IN_MEMORY = -1;
 
 interface HandleData {
   file?: LuaFile;
@@ -46,7 +54,7 @@ function newFile(fd: number, sink: LuaFile['sink'], standard: boolean, append: b
       position = null;
     }
   }
-  return { fd, sink, standard, append, position, buffer: new Uint8Array(0), bufferStart: 0, eof: false };
+  return { fd, sink, standard, append, position, buffer: new Uint8Array(0), bufferStart: 0, eof: false, pipeTo: null };
 }
 
 function pushHandle(L: LuaState, file: LuaFile): void {
@@ -77,7 +85,7 @@ function pushResult(L: LuaState, e: unknown, filename: LuaString | null): number
 
 /** Reads more bytes into the buffer; false at end of file. */
 function fill(file: LuaFile): boolean {
-  if (file.eof || file.fd === null) return false;
+  if (file.eof || file.fd === null || file.fd === IN_MEMORY) return false;
   const chunk = new Uint8Array(CHUNK);
   let n = 0;
   for (;;) {
@@ -230,6 +238,10 @@ function writeBytes(file: LuaFile, bytes: LuaString): void {
     file.sink(bytes);
     return;
   }
+  if (file.pipeTo) {
+    file.pipeTo.written.push(Uint8Array.from(bytes));
+    return;
+  }
   let offset = 0;
   while (offset < bytes.length) {
     const position = file.append ? null : file.position;
@@ -251,6 +263,10 @@ function closeFile(L: LuaState, idx: number): number {
   }
   const fd = file.fd!;
   file.fd = null;
+  if (file.pipeTo) {
+    spawnSync('/bin/sh', ['-c', file.pipeTo.command], { input: Buffer.concat(file.pipeTo.written.map((bytes) => Buffer.from(bytes))), stdio: ['pipe', 'inherit', 'inherit'] });
+  }
+  if (fd === IN_MEMORY) return pushResult(L, null, null);
   try {
     fs.closeSync(fd);
   } catch (e) {
@@ -292,6 +308,39 @@ function ioOpen(L: LuaState): number {
   const mode = Buffer.from(lauxlib.luaL_optlstring(L, 2, 'r')!).toString('latin1');
   const error = openFile(L, filename, mode);
   return error === null ? 1 : pushResult(L, error, filename);
+}
+
+/**
+ * `io.popen` on a synchronous host: a read pipe runs the command to the end
+ * and serves its output; a write pipe collects what is written and feeds it
+ * to the command when closed.
+ */
+function ioPopen(L: LuaState): number {
+  // Node passes arguments as UTF-8 text; a command is text in practice.
+  const command = Buffer.from(lauxlib.luaL_checklstring(L, 1)).toString('utf8');
+  const mode = lauxlib.luaL_optlstring(L, 2, 'r')!;
+  const file = newFile(IN_MEMORY, null, false, false);
+  if (mode[0] === 119 /* w */) {
+    file.pipeTo = { command, written: [] };
+  } else {
+    const result = spawnSync('/bin/sh', ['-c', command], { stdio: ['inherit', 'pipe', 'inherit'], maxBuffer: 1 << 30 });
+    file.buffer = new Uint8Array(result.stdout ?? new Uint8Array(0));
+  }
+  pushHandle(L, file);
+  return 1;
+}
+
+/** `io.tmpfile`: an anonymous file, removed as soon as it is open. */
+function ioTmpfile(L: LuaState): number {
+  const name = path.join(os.tmpdir(), `lua_${process.pid}_${Math.random().toString(36).slice(2)}`);
+  try {
+    const fd = fs.openSync(name, 'w+');
+    fs.unlinkSync(name);
+    pushHandle(L, newFile(fd, null, false, false));
+    return 1;
+  } catch (e) {
+    return pushResult(L, e, null);
+  }
 }
 
 function ioClose(L: LuaState): number {
@@ -431,7 +480,9 @@ export function openIo51(L: LuaState, streams: HostStreams): void {
     lines: ioLines,
     open: ioOpen,
     output: gIoFile(IO_OUTPUT, 'w'),
+    popen: ioPopen,
     read: ioRead,
+    tmpfile: ioTmpfile,
     type: ioType,
     write: ioWrite,
   };

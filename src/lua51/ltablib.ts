@@ -119,7 +119,10 @@ function tconcat(L: LuaState): number {
   for (let i = first; i <= last; i++) {
     lua.lua_rawgeti(L, 1, i);
     const s = lua.lua_isstring(L, -1) ? lua.lua_tolstring(L, -1) : null;
-    if (s === null) return lauxlib.luaL_error(L, "invalid value (at index %d) in table for 'concat'", i);
+    if (s === null) {
+      // Debian's lua5.1 words this as 5.2 does, naming the offending type.
+      return lauxlib.luaL_error(L, "invalid value (%s) at index %d in table for 'concat'", lauxlib.luaL_typename(L, -1), i);
+    }
     lua.lua_pop(L, 1);
     if (i > first) {
       parts.push(sep);

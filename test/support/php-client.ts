@@ -32,6 +32,8 @@ export class StandaloneClient {
   readonly process: ChildProcessWithoutNullStreams;
   readonly exited: Promise<ExitInfo>;
   stderr = '';
+  /** The last message body received, as it came off the pipe (still escaped). */
+  lastRawBody = Buffer.alloc(0);
   private buffered = Buffer.alloc(0);
   private waiting: (() => void) | null = null;
   private ended = false;
@@ -147,6 +149,7 @@ export class StandaloneClient {
     const length = parseInt(header.toString('latin1', 0, 8), 16);
     if (length * 2 - 1 !== parseInt(header.toString('latin1', 8), 16)) throw new Error('bad header from Lua');
     const body = await this.readBytes(length);
+    this.lastRawBody = body;
     return unserialize(unescapeBody(body)) as PhpArray;
   }
 
