@@ -63,6 +63,12 @@ export const FENGARI_PATCHES: Readonly<Record<string, { prepend?: string; patche
     prepend: declare(lua51NumberToInteger),
     patches: [
       {
+        why: 'lua_createtable pre-sizes both parts as 5.1 does, which decides the pairs order of library tables',
+        find: '    let t = new lobject.TValue(LUA_TTABLE, ltable.luaH_new(L));',
+        replace: '    let t = new lobject.TValue(LUA_TTABLE, ltable.luaH_new(L, narray, nrec));',
+        occurrences: 1,
+      },
+      {
         why: 'values pushed by the C API (lua_pushinteger, lua_geti keys) are doubles in 5.1',
         find: 'new TValue(LUA_TNUMINT, n)',
         replace: 'new TValue(LUA_TNUMFLT, n)',
@@ -77,13 +83,33 @@ export const FENGARI_PATCHES: Readonly<Record<string, { prepend?: string; patche
       },
     ],
   },
-  'ltable.js': {
+  'lstring.js': {
     patches: [
       {
-        why: 'table keys stay doubles, so next() never returns an integer subtype',
-        find: 'new lobject.TValue(LUA_TNUMINT, ',
-        replace: 'new lobject.TValue(LUA_TNUMFLT, ',
-        occurrences: 2,
+        why: 'every TString carries a slot for its Lua 5.1 hash (ltable.ts computes it on first use as a key)',
+        find: '        this.hash = null;',
+        replace: '        this.hash = null;\n        this.h51 = -1;',
+        occurrences: 1,
+      },
+    ],
+  },
+  'llex.js': {
+    patches: [
+      {
+        why: "the lexer read ltable.js's Map to re-use an anchored string; ltable.ts has no Map",
+        find: 'let tpair = ls.h.strong.get(luaS_hashlongstr(ts));',
+        replace: 'let tpair = ltable.luaH_getstrnode(ls.h, ts);',
+        occurrences: 1,
+      },
+    ],
+  },
+  'lstate.js': {
+    patches: [
+      {
+        why: '5.1 creates the globals table with room for 2 hash keys (lstate.c f_luaopen), which decides pairs(_G) order',
+        find: 'new lobject.TValue(LUA_TTABLE, ltable.luaH_new(L)));',
+        replace: 'new lobject.TValue(LUA_TTABLE, ltable.luaH_new(L, 0, 2)));',
+        occurrences: 1,
       },
     ],
   },
@@ -101,10 +127,23 @@ export const FENGARI_PATCHES: Readonly<Record<string, { prepend?: string; patche
   'lvm.js': {
     patches: [
       {
-        why: 'table constructors fill 1..n in order, so {10,20,30} iterates from 1 as 5.1 does',
+        why: 'OP_SETLIST grows the array part to the last index first (5.1 luaH_resizearray), which re-lays the hash part',
         find: '                for (; n > 0; n--) {\n                    ltable.luaH_setint(h, last--, L.stack[ra + n]);\n                }',
         replace:
-          '                for (let k = 1; k <= n; k++) {\n                    ltable.luaH_setint(h, last - n + k, L.stack[ra + k]);\n                }',
+          '                if (last > h.sizearray) ltable.luaH_resizearray(L, h, last);\n                for (; n > 0; n--) {\n                    ltable.luaH_setint(h, last--, L.stack[ra + n]);\n                }',
+        occurrences: 1,
+      },
+      {
+        why: 'OP_NEWTABLE pre-sizes the array and hash parts from B and C, which decides the pairs order of a constructor',
+        find: 'L.stack[ra].sethvalue(ltable.luaH_new(L));',
+        replace: 'L.stack[ra].sethvalue(ltable.luaH_new(L, ltable.luaO_fb2int(i.B), ltable.luaO_fb2int(i.C)));',
+        occurrences: 1,
+      },
+      {
+        why: '5.1 luaV_settable creates the node (luaH_set) before looking at __newindex, and t[nil]=v fails even with one',
+        find: '            let slot = ltable.luaH_get(L, h, key);\n            if (!slot.ttisnil() || (tm = ltm.fasttm(L, h.metatable, ltm.TMS.TM_NEWINDEX)) === null) {\n                ltable.luaH_setfrom(L, h, key, val);',
+        replace:
+          '            let slot = ltable.luaH_set(L, h, key);\n            if (!slot.ttisnil() || (tm = ltm.fasttm(L, h.metatable, ltm.TMS.TM_NEWINDEX)) === null) {\n                slot.setfrom(val);',
         occurrences: 1,
       },
       {
@@ -122,6 +161,14 @@ export const FENGARI_PATCHES: Readonly<Record<string, { prepend?: string; patche
         find: '        ar.source = to_luastring("=[JS]", true);\n        ar.linedefined = -1;\n        ar.lastlinedefined = -1;\n        ar.what = to_luastring("J", true);',
         replace:
           '        ar.source = to_luastring("=[C]", true);\n        ar.linedefined = -1;\n        ar.lastlinedefined = -1;\n        ar.what = to_luastring("C", true);',
+        occurrences: 1,
+      },
+      {
+        why: "5.1 words type errors \"attempt to index local 't' (a nil value)\", 5.3 \"attempt to index a nil value (local 't')\"",
+        find:
+          '    return kind ? lobject.luaO_pushfstring(L, to_luastring(" (%s \'%s\')", true), kind.funcname, kind.name) : to_luastring("", true);\n};\n\nconst luaG_typeerror = function(L, o, op) {\n    let t = ltm.luaT_objtypename(L, o);\n    luaG_runerror(L, to_luastring("attempt to %s a %s value%s", true), op, t, varinfo(L, o));',
+        replace:
+          '    return kind;\n};\n\nconst luaG_typeerror = function(L, o, op) {\n    let t = ltm.luaT_objtypename(L, o);\n    let kind = varinfo(L, o);\n    if (kind)\n        luaG_runerror(L, to_luastring("attempt to %s %s \'%s\' (a %s value)", true), op, kind.funcname, kind.name, t);\n    luaG_runerror(L, to_luastring("attempt to %s a %s value", true), op, t);',
         occurrences: 1,
       },
     ],

@@ -1,0 +1,31 @@
+/**
+ * Runtime error messages of the VM, worded as 5.1 words them: scripts show
+ * them to editors as "Lua error in Module:X at line N: …".
+ */
+import { describe, expect, it } from 'vitest';
+import { runOracle, runOurs } from './lua51/differential.js';
+
+const CASES: Record<string, string> = {
+  "indexing a nil local names it: attempt to index local 't' (a nil value)": 'local t; t.x = 1',
+  "indexing a nil global names it: attempt to index global 'x' (a nil value)": 'x.y()',
+  "indexing a nil field names it: attempt to index field 'a' (a nil value)": 'local t = {} return t.a.b',
+  "calling a nil field names it: attempt to call field 'f' (a nil value)": 'local t = {} t.f()',
+  "calling a nil upvalue names it: attempt to call upvalue 'up' (a nil value)": 'local up; (function() up() end)()',
+  "calling a nil method names it: attempt to call method 'm' (a nil value)": 'local t = {} t:m()',
+  "arithmetic on a string local: attempt to perform arithmetic on local 's' (a string value)": 'local s = "a"; return s + {}',
+  'arithmetic on a nil temporary has no name': 'return ({}).x + 1',
+  'concatenating a table: attempt to concatenate a table value': 'return {} .. "x"',
+  "concatenating a nil local: attempt to concatenate local 'v' (a nil value)": 'local v; return "x" .. v',
+  'comparing a number with a table': 'return 1 < {}',
+  'comparing two tables': 'return {} < {}',
+  'the length of nil': 'return #nil',
+  'calling a number': 'local n = 5; n()',
+};
+
+describe('runtime error messages match lua5.1', () => {
+  for (const [behaviour, code] of Object.entries(CASES)) {
+    it(behaviour, () => {
+      expect(runOurs(code)).toEqual(runOracle(code));
+    });
+  }
+});
