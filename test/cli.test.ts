@@ -1,0 +1,73 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { MW_MAIN, OUR_BINARY, SCRIBUNTO_INCLUDES } from './support/interpreters.js';
+
+function run(args: readonly string[], input = '', shellPrefix = ''): { status: number | null; stdout: string; stderr: string } {
+  const result = shellPrefix
+    ? spawnSync('/bin/sh', ['-c', `${shellPrefix} exec "$0" "$@"`, OUR_BINARY, ...args], { input })
+    : spawnSync(OUR_BINARY, args, { input });
+  return { status: result.status, stdout: result.stdout.toString(), stderr: result.stderr.toString() };
+}
+
+describe('the command line', () => {
+  it('-v prints one line that Special:Version reads as Lua 5.1.5 and names this program and Fengari', () => {
+    const { status, stdout } = run(['-v']);
+    expect(status).toBe(0);
+    expect(stdout).toMatch(/^Lua 5\.1\.5 \(mw-lua-standalone \S+ on Fengari 0\.1\.5\)\n$/);
+    expect(/^Lua(?:JIT)? \S+/.exec(stdout)?.[0]).toBe('Lua 5.1.5');
+  });
+
+  it('-e runs a chunk as Lua 5.1', () => {
+    expect(run(['-e', 'print(2^53, 10/2, _VERSION)']).stdout).toBe('9.007199254741e+15\t5\tLua 5.1\n');
+  });
+
+  it('a script gets its arguments in arg and ...', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mwls-cli-'));
+    const script = path.join(dir, 'args.lua');
+    fs.writeFileSync(script, '#!/usr/bin/env lua\nprint(arg[0] == (...), select("#", ...), ...)\nprint(arg[1], arg[2])\n');
+    expect(run([script, 'one', 'two']).stdout).toBe('false\t2\tone\ttwo\none\ttwo\n');
+    expect(run([script, script]).stdout).toBe(`true\t1\t${script}\n${script}\tnil\n`);
+    fs.rmSync(dir, { recursive: true });
+  });
+
+  it('- runs standard input', () => {
+    expect(run(['-'], 'io.write("from stdin\\n")').stdout).toBe('from stdin\n');
+  });
+
+  it('an uncaught error prints the message and a traceback on stderr and exits 1', () => {
+    const { status, stdout, stderr } = run(['-e', 'error("bad thing")']);
+    expect(status).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/^mw-lua-standalone: \(command line\):1: bad thing\nstack traceback:\n/);
+  });
+
+  it('--help describes both modes', () => {
+    const { status, stdout } = run(['--help']);
+    expect(status).toBe(0);
+    expect(stdout).toContain('mw_main.lua <includesDir> <interpreterId> <intSize>');
+    expect(stdout).toContain('script [args]');
+  });
+
+  it('server mode refuses a non-numeric interpreter id with one line on stderr', () => {
+    const { status, stdout, stderr } = run([MW_MAIN, SCRIBUNTO_INCLUDES, 'x', '8']);
+    expect(status).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toBe("mw-lua-standalone: bad argument #1 to 'MWServer:new' (must be a number or convertible to a number)\n");
+  });
+
+  it('server mode refuses an integer size other than 4 or 8', () => {
+    const { status, stderr } = run([MW_MAIN, SCRIBUNTO_INCLUDES, '1', '2']);
+    expect(status).toBe(1);
+    expect(stderr).toBe("mw-lua-standalone: bad argument #2 to 'MWServer:new' (must be 4 or 8)\n");
+  });
+
+  it("under Scribunto's default ulimit -v of 50 MB it says why it cannot start and exits 1", () => {
+    const { status, stdout, stderr } = run([MW_MAIN, SCRIBUNTO_INCLUDES, '1', '8'], '', 'ulimit -v 48828;');
+    expect(status).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/^mw-lua-standalone: the address-space limit \(ulimit -v\) is 48828 KB, but Node\.js needs at least 800000 KB/);
+  });
+});
