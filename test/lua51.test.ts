@@ -398,3 +398,19 @@ describe('package: require and module', () => {
   same('package.loadlib is unavailable', 'print(select("#", package.loadlib("x.so", "f")), (package.loadlib("x.so", "f")))');
   same('module name conflict', 'x = 1 print(pcall(module, "x"))');
 });
+
+describe('os: date and time', () => {
+  same('os.date("!...") formats UTC', 'print(os.date("!%Y-%m-%d %H:%M:%S", 0), os.date("!%c", 86400 * 365))');
+  same('os.date with every strftime conversion', 'print(os.date("!%a %A %b %B %C %d %D %e %F %g %G %H %I %j %k %l %m %M %p %r %R %S %T %u %U %V %w %W %x %X %y %Y %z %Z %%", 1700000000))');
+  same('os.date ISO weeks around new year', 'for _, t in ipairs({1041379200, 1104537600, 1230768000, 1262217600}) do print(os.date("!%G-%V %g %U %W %j", t)) end');
+  same('os.date copies unknown conversions and a trailing %', 'print(os.date("!%Q|x%", 0))');
+  same('os.date("*t") and ("!*t")', 'local t = os.date("!*t", 3600) print(t.year, t.month, t.day, t.hour, t.min, t.sec, t.isdst, t.yday, t.wday)');
+  same('os.date in local time', 'print(os.date("%Y-%m-%d %H:%M:%S %x %X", 1e9))');
+  same('os.time of a date table', 'print(os.time({year = 2020, month = 1, day = 1, hour = 0}), os.time({year = 2020, month = 1, day = 1}))');
+  same('os.time normalises out-of-range fields', 'print(os.time({year = 2021, month = 13, day = 40, hour = 25, min = 61, sec = -5}))');
+  same('os.time truncates fractional fields', 'print(os.time({year = 2021, month = 2, day = 1.7}))');
+  same('os.time requires day, month and year', 'print(pcall(os.time, {year = 2020})) print(pcall(os.time, {day = 1, year = 2020}))');
+  same('os.time round-trips through os.date', 'local t = os.time() print(os.time(os.date("*t", t)) == t)');
+  same('os.difftime', 'print(os.difftime(10, 4), os.difftime(5))');
+  same('os.clock is a number', 'print(type(os.clock()))');
+});

@@ -101,6 +101,68 @@ export const FENGARI_PATCHES: Readonly<Record<string, { prepend?: string; patche
         replace: 'let tpair = ltable.luaH_getstrnode(ls.h, ts);',
         occurrences: 1,
       },
+      {
+        why: '5.1 reports a decimal escape above 255 as "escape sequence too large" near the string read so far',
+        find: '    esccheck(ls, r <= 255, to_luastring("decimal escape too large", true));\n    luaZ_buffremove(ls.buff, i);  /* remove read digits from buffer */',
+        replace: '    luaZ_buffremove(ls.buff, i + 1);  /* remove the digits and the backslash, as 5.1 never saved them */\n    if (r > 255) lexerror(ls, to_luastring("escape sequence too large", true), TK_STRING);\n    save(ls, 92 /* (\'\\\\\').charCodeAt(0) */);  /* read_string removes it again */',
+        occurrences: 1,
+      },
+      {
+        why: '5.1 has no <<, >>, // or :: tokens: each character stands alone, so 5.2+ syntax is an error near it',
+        find: '                else if (check_next1(ls, 60 /* (\'<\').charCodeAt(0) */)) return TK_SHL;\n',
+        replace: '',
+        occurrences: 1,
+      },
+      {
+        why: '5.1 has no <<, >>, // or :: tokens: each character stands alone, so 5.2+ syntax is an error near it',
+        find: '                else if (check_next1(ls, 62 /* (\'>\').charCodeAt(0) */)) return TK_SHR;\n',
+        replace: '',
+        occurrences: 1,
+      },
+      {
+        why: '5.1 has no <<, >>, // or :: tokens: each character stands alone, so 5.2+ syntax is an error near it',
+        find: '                if (check_next1(ls, 47 /* (\'/\').charCodeAt(0) */)) return TK_IDIV;\n                else return 47 /* (\'/\').charCodeAt(0) */;',
+        replace: '                return 47 /* (\'/\').charCodeAt(0) */;',
+        occurrences: 1,
+      },
+      {
+        why: '5.1 has no <<, >>, // or :: tokens: each character stands alone, so 5.2+ syntax is an error near it',
+        find: '                if (check_next1(ls, 58 /* (\':\').charCodeAt(0) */)) return TK_DBCOLON;\n                else return 58 /* (\':\').charCodeAt(0) */;',
+        replace: '                return 58 /* (\':\').charCodeAt(0) */;',
+        occurrences: 1,
+      },
+      {
+        why: 'goto is an ordinary name in 5.1',
+        find: 'kidx !== void 0 && kidx <= 22',
+        replace: 'kidx !== void 0 && kidx <= 22 && kidx + FIRST_RESERVED !== TK_GOTO',
+        occurrences: 2,
+      },
+      {
+        why: '5.1 strings have no \\x, \\u or \\z escapes, and an unknown escape stands for the character itself',
+        find: '                    case 120 /* (\'x\').charCodeAt(0) */: c = readhexaesc(ls); will = \'read_save\'; break;\n                    case 117 /* (\'u\').charCodeAt(0) */: utf8esc(ls); will = \'no_save\'; break;\n',
+        replace: '',
+        occurrences: 1,
+      },
+      {
+        why: '5.1 strings have no \\x, \\u or \\z escapes, and an unknown escape stands for the character itself',
+        find: '                    case 122 /* (\'z\').charCodeAt(0) */: {  /* zap following span of spaces */\n                        luaZ_buffremove(ls.buff, 1);  /* remove \'\\\\\' */\n                        next(ls);  /* skip the \'z\' */\n                        while (lisspace(ls.current)) {\n                            if (currIsNewline(ls)) inclinenumber(ls);\n                            else next(ls);\n                        }\n                        will = \'no_save\'; break;\n                    }\n',
+        replace: '',
+        occurrences: 1,
+      },
+      {
+        why: '5.1 strings have no \\x, \\u or \\z escapes, and an unknown escape stands for the character itself',
+        find: '                        esccheck(ls, lisdigit(ls.current), to_luastring("invalid escape sequence", true));\n                        c = readdecesc(ls);  /* digital escape \'\\ddd\' */\n                        will = \'only_save\'; break;',
+        replace: '                        if (!lisdigit(ls.current)) { c = ls.current; will = \'read_save\'; break; }\n                        c = readdecesc(ls);  /* digital escape \'\\ddd\' */\n                        will = \'only_save\'; break;',
+        occurrences: 1,
+      },
+      {
+        why: "5.1 quotes every token in syntax errors (near '<eof>', '<name>' expected) and shows control characters as char(N)",
+        find:
+          '    if (token < FIRST_RESERVED) {  /* single-byte symbols? */\n        return lobject.luaO_pushfstring(ls.L, to_luastring("\'%c\'", true), token);\n    } else {\n        let s = luaX_tokens[token - FIRST_RESERVED];\n        if (token < TK_EOS)  /* fixed format (symbols and reserved words)? */\n            return lobject.luaO_pushfstring(ls.L, to_luastring("\'%s\'", true), s);\n        else  /* names, strings, and numerals */\n            return s;\n    }',
+        replace:
+          '    if (token < FIRST_RESERVED) {\n        if (token < 32 || token === 127)\n            return lobject.luaO_pushfstring(ls.L, to_luastring("\'char(%d)\'", true), token);\n        return lobject.luaO_pushfstring(ls.L, to_luastring("\'%c\'", true), token);\n    } else {\n        return lobject.luaO_pushfstring(ls.L, to_luastring("\'%s\'", true), luaX_tokens[token - FIRST_RESERVED]);\n    }',
+        occurrences: 1,
+      },
     ],
   },
   'lstate.js': {
@@ -185,6 +247,24 @@ export const FENGARI_PATCHES: Readonly<Record<string, { prepend?: string; patche
   },
   'lparser.js': {
     patches: [
+      {
+        why: 'a 5.1 statement that is not a call is an assignment, so a stray token reads "\'=\' expected", not "syntax error"',
+        find: '    if (ls.t.token === 61 /* (\'=\').charCodeAt(0) */ || ls.t.token === 44 /* (\',\').charCodeAt(0) */) { /* stat . assignment ? */',
+        replace: '    if (v.v.k !== expkind.VCALL) {',
+        occurrences: 1,
+      },
+      {
+        why: '5.1 has no bitwise or integer-division operators',
+        find: '        case 126 /* (\'~\').charCodeAt(0) */: return OPR_BNOT;\n',
+        replace: '',
+        occurrences: 1,
+      },
+      {
+        why: '5.1 has no bitwise or integer-division operators',
+        find: '        case R.TK_IDIV:   return OPR_IDIV;\n        case 38 /* (\'&\').charCodeAt(0) */: return OPR_BAND;\n        case 124 /* (\'|\').charCodeAt(0) */: return OPR_BOR;\n        case 126 /* (\'~\').charCodeAt(0) */: return OPR_BXOR;\n        case R.TK_SHL:    return OPR_SHL;\n        case R.TK_SHR:    return OPR_SHR;\n',
+        replace: '',
+        occurrences: 1,
+      },
       {
         why: 'every 5.1 function has an environment: give each one _ENV as upvalue 1 so setfenv/getfenv can reach it',
         find: '    open_func(ls, new_fs, bl);\n    checknext(ls, 40 /* (\'(\').charCodeAt(0) */);',

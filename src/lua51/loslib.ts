@@ -1,11 +1,85 @@
 /**
- * Lua 5.1's os library (loslib.c) over Fengari's: `clock` is processor time
- * as C's clock() is, and `exit` exists only where the process is the script's
- * (the server must never be ended by a module).
+ * Lua 5.1's os library (loslib.c) over Fengari's: `date` and `time` as
+ * glibc's strftime/mktime give them, `clock` is processor time as C's
+ * clock() is, and `exit` exists only where the process is the script's (the
+ * server must never be ended by a module).
  */
 import { lauxlib, lua, lualib } from './fengari.js';
 import type { LuaState } from './fengari-api.js';
 import { setLibraryFields } from './llibutil.js';
+import { breakDown, strftimeConversion } from './lstrftime.js';
+
+/** 5.1's `os.date([format [, time]])`: "!" for UTC, "*t" for a table, else strftime per conversion. */
+function osDate(L: LuaState): number {
+  let format = Buffer.from(lauxlib.luaL_optlstring(L, 1, '%c')!).toString('latin1');
+  const time = lua.lua_isnoneornil(L, 2) ? Math.floor(Date.now() / 1000) : lauxlib.luaL_checknumber(L, 2);
+  const utc = format.startsWith('!');
+  if (utc) format = format.slice(1);
+  const tm = breakDown(time, utc);
+  if (tm === null) {
+    lua.lua_pushnil(L);
+  } else if (format === '*t') {
+    lua.lua_createtable(L, 0, 9);
+    const fields: Array<[string, number]> = [
+      ['sec', tm.sec], ['min', tm.min], ['hour', tm.hour], ['day', tm.day], ['month', tm.month + 1],
+      ['year', tm.year], ['wday', tm.wday + 1], ['yday', tm.yday + 1],
+    ];
+    for (const [key, value] of fields) {
+      lua.lua_pushnumber(L, value);
+      lua.lua_setfield(L, -2, key);
+    }
+    lua.lua_pushboolean(L, tm.isdst);
+    lua.lua_setfield(L, -2, 'isdst');
+  } else {
+    let out = '';
+    for (let i = 0; i < format.length; i++) {
+      if (format[i] !== '%') out += format[i];
+      else if (i + 1 < format.length) out += strftimeConversion(format[++i]!, tm);
+      else out += '%'; // a lone trailing '%' reaches strftime as "%", which prints it
+    }
+    lua.lua_pushstring(L, Buffer.from(out, 'latin1'));
+  }
+  return 1;
+}
+
+/** A date-table field as 5.1's `getfield`: a number (truncated), or the default, or an error. */
+function dateField(L: LuaState, key: string, fallback: number | null): number {
+  lua.lua_getfield(L, -1, key);
+  const value = lua.lua_isnumber(L, -1) ? lua.lua_tointeger(L, -1) : null;
+  lua.lua_pop(L, 1);
+  if (value !== null) return value;
+  if (fallback === null) return lauxlib.luaL_error(L, "field '%s' missing in date table", key);
+  return fallback;
+}
+
+/** 5.1's `os.time([table])`: mktime in local time, fields normalised as C does. */
+function osTime(L: LuaState): number {
+  if (lua.lua_isnoneornil(L, 1)) {
+    lua.lua_pushnumber(L, Math.floor(Date.now() / 1000));
+    return 1;
+  }
+  lauxlib.luaL_checktype(L, 1, lua.LUA_TTABLE);
+  lua.lua_settop(L, 1);
+  const sec = dateField(L, 'sec', 0);
+  const min = dateField(L, 'min', 0);
+  const hour = dateField(L, 'hour', 12);
+  const day = dateField(L, 'day', null);
+  const month = dateField(L, 'month', null) - 1;
+  const year = dateField(L, 'year', null);
+  const date = new Date(2000, 0, 1, 0, 0, 0);
+  date.setFullYear(year, month, day);
+  date.setHours(hour, min, sec);
+  const time = date.getTime();
+  if (Number.isNaN(time)) lua.lua_pushnil(L);
+  else lua.lua_pushnumber(L, Math.floor(time / 1000));
+  return 1;
+}
+
+/** 5.1's `difftime(t2 [, t1])`: t1 defaults to 0. */
+function osDifftime(L: LuaState): number {
+  lua.lua_pushnumber(L, lauxlib.luaL_checknumber(L, 1) - lauxlib.luaL_optnumber(L, 2, 0));
+  return 1;
+}
 
 function osClock(L: LuaState): number {
   const usage = process.cpuUsage();
@@ -21,6 +95,6 @@ function osExit(L: LuaState): number {
 /** Opens `os` as 5.1's; `exit` only with host I/O. */
 export function openOs51(L: LuaState, hostIo: boolean): void {
   lauxlib.luaL_requiref(L, 'os', lualib.luaopen_os, 1);
-  setLibraryFields(L, { clock: osClock, exit: hostIo ? osExit : null });
+  setLibraryFields(L, { clock: osClock, date: osDate, difftime: osDifftime, time: osTime, exit: hostIo ? osExit : null });
   lua.lua_pop(L, 1);
 }
