@@ -243,6 +243,12 @@ export const FENGARI_PATCHES: Readonly<Record<string, { prepend?: string; patche
         replace: 'ar.name = to_luastring("?");',
         occurrences: 1,
       },
+      {
+        why: '5.1 names the type in "X expected, got Y" by luaL_typename alone: no __name metafield, no "light userdata"',
+        find: '    if (luaL_getmetafield(L, arg, __name) === LUA_TSTRING)\n        typearg = lua_tostring(L, -1);\n    else if (lua_type(L, arg) === LUA_TLIGHTUSERDATA)\n        typearg = to_luastring("light userdata", true);\n    else\n        typearg = luaL_typename(L, arg);',
+        replace: '    typearg = luaL_typename(L, arg);',
+        occurrences: 1,
+      },
     ],
   },
   'lparser.js': {

@@ -31,8 +31,6 @@
  * `luaH_getstrnode` (the lexer's string anchoring).
  */
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
-
 interface TValue {
   type: number;
   value: any;
@@ -165,6 +163,8 @@ export function createLtable(require: Require): Record<string, unknown> {
     node: Node[];
     /** Free slots are searched below this index. */
     lastfree = 0;
+    /** Where the last `next` stopped, so the usual traversal skips findindex. */
+    nexthint = -1;
     constructor(L: LuaState) {
       if (TV === undefined) ready();
       this.id = L.l_G.id_counter++;
@@ -538,25 +538,33 @@ export function createLtable(require: Require): Record<string, unknown> {
 
   const luaH_next = (L: LuaState, t: Table, keyI: number): boolean => {
     const stack = L.stack;
-    let i = findindex(L, t, stack[keyI]) + 1;
+    const key: TValue = stack[keyI];
     const size = t.sizearray;
     const arr = t.arr;
+    const node = t.node;
+    /* The key is usually the one the previous call returned: check that position first. */
+    const hint = t.nexthint;
+    let i: number;
+    if (key.type === LUA_TNIL) i = 0;
+    else if (hint >= 0 && hint < size ? key.type === LUA_TNUMFLT && key.value === hint + 1 : hint >= size && hint - size < node.length && node[hint - size]!.key.value === key.value && node[hint - size]!.key.type === key.type)
+      i = hint + 1;
+    else i = findindex(L, t, key) + 1;
     for (; i < size; i++) {
       const v = arr[i]!;
       if (v.type !== LUA_TNIL) {
-        const k = stack[keyI];
-        k.type = LUA_TNUMFLT;
-        k.value = i + 1;
+        key.type = LUA_TNUMFLT;
+        key.value = i + 1;
         stack[keyI + 1].setfrom(v);
+        t.nexthint = i;
         return true;
       }
     }
-    const node = t.node;
     for (i -= size; i < node.length; i++) {
       const n = node[i]!;
       if (n.val.type !== LUA_TNIL) {
-        stack[keyI].setfrom(n.key);
+        key.setfrom(n.key);
         stack[keyI + 1].setfrom(n.val);
+        t.nexthint = i + size;
         return true;
       }
     }

@@ -392,6 +392,8 @@ function describe(error: unknown): string {
 
 /** Pushes `{op='return', nvalues=count, values={...}}` from `count` values starting at `first`. */
 function pushReturnReply(L: LuaState, first: number, count: number): void {
+  // The values may fill the stack a call left behind: room for the reply table, a field and a value.
+  lauxlib.luaL_checkstack(L, 3, 'too many results');
   lua.lua_createtable(L, 0, 3);
   lua.lua_pushliteral(L, 'return');
   lua.lua_setfield(L, -2, 'op');
@@ -408,6 +410,7 @@ function pushReturnReply(L: LuaState, first: number, count: number): void {
 /** Pushes `{op='error', value=<the value at idx>}`. */
 function pushErrorReply(L: LuaState, idx: number): void {
   const value = lua.lua_absindex(L, idx);
+  lauxlib.luaL_checkstack(L, 3, 'too many results');
   lua.lua_createtable(L, 0, 4);
   lua.lua_pushliteral(L, 'error');
   lua.lua_setfield(L, -2, 'op');
