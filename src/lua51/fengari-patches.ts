@@ -189,6 +189,18 @@ export const FENGARI_PATCHES: Readonly<Record<string, { prepend?: string; patche
   'lvm.js': {
     patches: [
       {
+        why: 'strings compare byte by byte as 5.1\'s strcoll does in the C locale ("\\10" < "\\16", "\\t" < "a"); Fengari compared hash keys',
+        find: '    let l = luaS_hashlongstr(ls);\n    let r = luaS_hashlongstr(rs);\n    /* In fengari we assume string hash has same collation as byte values */\n    if (l === r)\n        return 0;\n    else if (l < r)\n        return -1;\n    else\n        return 1;',
+        replace: '    const l = ls.getstr();\n    const r = rs.getstr();\n    const n = Math.min(l.length, r.length);\n    for (let i = 0; i < n; i++)\n        if (l[i] !== r[i]) return l[i] < r[i] ? -1 : 1;\n    return l.length === r.length ? 0 : l.length < r.length ? -1 : 1;',
+        occurrences: 1,
+      },
+      {
+        why: '# on a table ignores __len in 5.1',
+        find: '            tm = ltm.fasttm(L, h.metatable, ltm.TMS.TM_LEN);\n            if (tm !== null) break; /* metamethod? break switch to call it */\n            ra.setivalue(ltable.luaH_getn(h)); /* else primitive len */',
+        replace: '            ra.setivalue(ltable.luaH_getn(h));',
+        occurrences: 1,
+      },
+      {
         why: 'OP_SETLIST grows the array part to the last index first (5.1 luaH_resizearray), which re-lays the hash part',
         find: '                for (; n > 0; n--) {\n                    ltable.luaH_setint(h, last--, L.stack[ra + n]);\n                }',
         replace:
