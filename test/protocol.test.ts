@@ -226,6 +226,13 @@ async function traceOf(command: string, scenario: (client: StandaloneClient) => 
 const TRACE_SCENARIOS: Record<string, (client: StandaloneClient) => Promise<unknown>> = {
   'error() in a function reached by a tail call': async (client) =>
     client.call(await client.loadString('local function inner()\n  error("boom")\nend\nreturn inner()', '=Module:X')),
+  'error() at the end of a chain of tail calls': async (client) =>
+    client.call(
+      await client.loadString(
+        'local function c()\n  error("deep")\nend\nlocal function b() return c() end\nlocal function a() return b() end\nlocal x = a()\nreturn x',
+        '=Module:Chain',
+      ),
+    ),
   'a runtime error in a local function': async (client) =>
     client.call(await client.loadString('local function f(t)\n  return t.x.y\nend\nlocal v = f({})\nreturn v', '=Module:Y')),
   'an error inside a call that went through PHP and back': async (client) => {

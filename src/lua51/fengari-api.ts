@@ -84,6 +84,13 @@ export interface LuaApi {
   lua_copy(L: LuaState, from: number, to: number): void;
   lua_createtable(L: LuaState, narr: number, nrec: number): void;
   lua_error(L: LuaState): never;
+  /** Writes a Lua function's binary chunk through `writer`; non-zero for a host function. */
+  lua_dump(
+    L: LuaState,
+    writer: (L: LuaState, b: LuaString, size: number, data: unknown) => number,
+    data: unknown,
+    strip: boolean | number,
+  ): number;
   lua_getfield(L: LuaState, idx: number, k: StringArg): number;
   lua_getglobal(L: LuaState, name: StringArg): number;
   lua_geti(L: LuaState, idx: number, n: number): number;

@@ -189,6 +189,12 @@ export const FENGARI_PATCHES: Readonly<Record<string, { prepend?: string; patche
   'lvm.js': {
     patches: [
       {
+        why: '5.1 shows one "(tail call)" level per frame a chain of tail calls replaced: count them on the reused CallInfo',
+        find: '                    oci.callstatus |= lstate.CIST_TAIL;',
+        replace: '                    oci.tailcalls = (oci.callstatus & lstate.CIST_TAIL ? oci.tailcalls : 0) + 1;\n                    oci.callstatus |= lstate.CIST_TAIL;',
+        occurrences: 1,
+      },
+      {
         why: 'strings compare byte by byte as 5.1\'s strcoll does in the C locale ("\\10" < "\\16", "\\t" < "a"); Fengari compared hash keys',
         find: '    let l = luaS_hashlongstr(ls);\n    let r = luaS_hashlongstr(rs);\n    /* In fengari we assume string hash has same collation as byte values */\n    if (l === r)\n        return 0;\n    else if (l < r)\n        return -1;\n    else\n        return 1;',
         replace: '    const l = ls.getstr();\n    const r = rs.getstr();\n    const n = Math.min(l.length, r.length);\n    for (let i = 0; i < n; i++)\n        if (l[i] !== r[i]) return l[i] < r[i] ? -1 : 1;\n    return l.length === r.length ? 0 : l.length < r.length ? -1 : 1;',

@@ -10,6 +10,7 @@
  * Stack levels follow 5.1, where a tail call leaves a "(tail call)"
  * pseudo-frame above the frame it replaced; 5.3 only flags the frame.
  */
+import { lostTailCalls } from './lcallinfo.js';
 import { fengari, lauxlib, lua } from './fengari.js';
 import type { LClosure, LuaDebug, LuaState } from './fengari-api.js';
 
@@ -31,11 +32,9 @@ export function resolveLevel(L: LuaState, level51: number): number {
   for (let level = 0; lua.lua_getstack(L, level, scratch); level++) {
     if (counted === level51) return level;
     counted++;
-    lua.lua_getinfo(L, 't', scratch);
-    if (scratch.istailcall) {
-      if (counted === level51) return TAIL_CALL_LEVEL;
-      counted++;
-    }
+    const lost = lostTailCalls(L, level);
+    if (level51 < counted + lost) return TAIL_CALL_LEVEL;
+    counted += lost;
   }
   return NO_SUCH_LEVEL;
 }

@@ -20,6 +20,11 @@ export class ChunkTable {
 
   /** Pushes the function with this id, or nil when PHP names an id that does not exist. */
   push(id: number): void {
+    // lua_rawgeti takes integers only; any other id (1.5, NaN, 1e300) names no chunk.
+    if (!Number.isSafeInteger(id)) {
+      lua.lua_pushnil(this.L);
+      return;
+    }
     lua.lua_rawgeti(this.L, lua.LUA_REGISTRYINDEX, this.byId);
     lua.lua_rawgeti(this.L, -1, id);
     lua.lua_remove(this.L, -2);

@@ -7,7 +7,7 @@
  * stand where ours are JavaScript, and 5.1's "(tail call)" pseudo-frames follow
  * every frame that was entered by a tail call.
  */
-import { isMakingTailCall } from '../lua51/lcallinfo.js';
+import { isMakingTailCall, lostTailCalls } from '../lua51/lcallinfo.js';
 import { lua, to_luastring } from '../lua51/fengari.js';
 import type { LuaDebug, LuaState } from '../lua51/fengari-api.js';
 import type { ServerLines } from './installed-scribunto.js';
@@ -95,7 +95,7 @@ export function makeTraceHandler(lines: ServerLines, isPhpBridge: (L: LuaState) 
         // A caller that tail-called the PHP function is a lost frame in 5.1.
         if (isMakingTailCall(L, level + 1)) {
           level++;
-          push([TAIL_CALL]);
+          push(Array<Frame>(1 + lostTailCalls(L, level)).fill(TAIL_CALL));
         }
         continue;
       }
@@ -108,7 +108,7 @@ export function makeTraceHandler(lines: ServerLines, isPhpBridge: (L: LuaState) 
       };
       if (ar.name) frame.name = ar.name;
       push([frame]);
-      if (ar.istailcall) push([TAIL_CALL]);
+      push(Array<Frame>(lostTailCalls(L, level)).fill(TAIL_CALL));
     }
     lua.lua_setfield(L, -2, 'trace');
     return 1;
