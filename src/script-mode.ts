@@ -70,9 +70,11 @@ function runProtected(L: LuaState, loadStatus: number, nargs: number): void {
   let status = loadStatus;
   if (status === lua.LUA_OK) {
     const base = lua.lua_gettop(L) - nargs;
+    lua.lua_pushcfunction(L, callAsLuaC);
+    lua.lua_insert(L, base);
     lua.lua_pushcfunction(L, traceback);
     lua.lua_insert(L, base);
-    status = lua.lua_pcall(L, nargs, 0, base);
+    status = lua.lua_pcall(L, nargs + 1, 0, base);
     lua.lua_remove(L, base);
   }
   if (status !== lua.LUA_OK) {
@@ -80,6 +82,12 @@ function runProtected(L: LuaState, loadStatus: number, nargs: number): void {
     process.stderr.write(Buffer.concat([Buffer.from('mw-lua-standalone: '), message, Buffer.from('\n')]));
     process.exit(1);
   }
+}
+
+/** Calls the chunk from a host function, as lua.c's pmain does, so stack levels count as under lua5.1. */
+function callAsLuaC(L: LuaState): number {
+  lua.lua_call(L, lua.lua_gettop(L) - 1, 0);
+  return 0;
 }
 
 function traceback(L: LuaState): number {

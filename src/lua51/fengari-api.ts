@@ -154,6 +154,7 @@ export interface LuaApi {
   lua_setmetatable(L: LuaState, idx: number): void;
   lua_settable(L: LuaState, idx: number): void;
   lua_settop(L: LuaState, idx: number): void;
+  lua_sethook(L: LuaState, hook: ((L: LuaState, ar: LuaDebug) => void) | null, mask: number, count: number): void;
   lua_setupvalue(L: LuaState, funcindex: number, n: number): LuaString | null;
   lua_toboolean(L: LuaState, idx: number): boolean;
   lua_tointeger(L: LuaState, idx: number): number;

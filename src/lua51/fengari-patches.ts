@@ -84,7 +84,14 @@ export const FENGARI_PATCHES: Readonly<Record<string, { prepend?: string; patche
     ],
   },
   'lstring.js': {
+    prepend: 'let largeStringHook = null;\nmodule.exports.setLargeStringHook = function(hook) { largeStringHook = hook; };\n',
     patches: [
+      {
+        why: 'every new string passes through luaS_bless: strings of 4 KiB and more count towards the next memory checkpoint (lmem.ts)',
+        find: 'const luaS_bless = function(L, str) {\n    lua_assert(str instanceof Uint8Array);',
+        replace: 'const luaS_bless = function(L, str) {\n    lua_assert(str instanceof Uint8Array);\n    if (largeStringHook !== null && str.length >= 4096) largeStringHook(L, str.length);',
+        occurrences: 1,
+      },
       {
         why: 'every TString carries a slot for its Lua 5.1 hash (ltable.ts computes it on first use as a key)',
         find: '        this.hash = null;',
@@ -167,6 +174,18 @@ export const FENGARI_PATCHES: Readonly<Record<string, { prepend?: string; patche
   },
   'lstate.js': {
     patches: [
+      {
+        why: 'every CallInfo knows its depth, for 5.1\'s limit on nested calls (ldo.js)',
+        find: '    constructor() {\n        this.func = null;',
+        replace: '    constructor() {\n        this.depth = 0;\n        this.func = null;',
+        occurrences: 1,
+      },
+      {
+        why: 'every CallInfo knows its depth, for 5.1\'s limit on nested calls (ldo.js)',
+        find: '    let ci = new CallInfo();\n    L.ci.next = ci;',
+        replace: '    let ci = new CallInfo();\n    ci.depth = L.ci.depth + 1;\n    L.ci.next = ci;',
+        occurrences: 1,
+      },
       {
         why: '5.1 creates the globals table with room for 2 hash keys (lstate.c f_luaopen), which decides pairs(_G) order',
         find: 'new lobject.TValue(LUA_TTABLE, ltable.luaH_new(L)));',
@@ -265,6 +284,16 @@ export const FENGARI_PATCHES: Readonly<Record<string, { prepend?: string; patche
         why: '5.1 names the type in "X expected, got Y" by luaL_typename alone: no __name metafield, no "light userdata"',
         find: '    if (luaL_getmetafield(L, arg, __name) === LUA_TSTRING)\n        typearg = lua_tostring(L, -1);\n    else if (lua_type(L, arg) === LUA_TLIGHTUSERDATA)\n        typearg = to_luastring("light userdata", true);\n    else\n        typearg = luaL_typename(L, arg);',
         replace: '    typearg = luaL_typename(L, arg);',
+        occurrences: 1,
+      },
+    ],
+  },
+  'ldo.js': {
+    patches: [
+      {
+        why: '5.1 stops nested calls at about 16,380 (its CallInfo array may not outgrow LUAI_MAXCALLS) with "stack overflow"; Fengari allowed a million',
+        find: '                base = off + 1;\n            }\n\n            let ci = lstate.luaE_extendCI(L);',
+        replace: '                base = off + 1;\n            }\n\n            if (L.ci.depth >= 16383)\n                ldebug.luaG_runerror(L, to_luastring("stack overflow", true));\n            let ci = lstate.luaE_extendCI(L);',
         occurrences: 1,
       },
     ],

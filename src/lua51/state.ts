@@ -12,6 +12,7 @@ import { processStreams } from './lhost.js';
 import type { HostStreams } from './lhost.js';
 import { openIo51 } from './liolib.js';
 import { openMath51 } from './lmathlib.js';
+import { addressSpaceLimit, installMemoryGuard } from './lmem.js';
 import { openPackage51 } from './loadlib.js';
 import { openOs51 } from './loslib.js';
 import { openString51 } from './lstrlib.js';
@@ -28,9 +29,16 @@ export interface Lua51StateOptions {
  * A JavaScript exception thrown while Lua runs (a bug of ours, or V8's own
  * stack limit) becomes a Lua error string, positioned like a runtime error.
  */
+const ALLOCATION_FAILURE = /allocation failed|Invalid (typed )?array length|Invalid string length|out of memory/i;
+
 function nativeErrorToLuaError(L: LuaState): number {
   const e = lua.lua_touserdata(L, 1);
   let message: string;
+  // A buffer or string V8 cannot allocate is 5.1's allocation failure, which carries no position.
+  if (e instanceof RangeError && ALLOCATION_FAILURE.test(e.message)) {
+    lua.lua_pushliteral(L, 'not enough memory');
+    return 1;
+  }
   if (e instanceof RangeError && /call stack/i.test(e.message)) message = 'stack overflow';
   else if (e instanceof Error) message = e.message;
   else message = String(e);
@@ -44,6 +52,7 @@ export function newLua51State(options: Lua51StateOptions): LuaState {
   const streams = options.streams ?? processStreams;
   const L = lauxlib.luaL_newstate();
   lua.lua_atnativeerror(L, nativeErrorToLuaError);
+  installMemoryGuard(L, addressSpaceLimit());
   openBase51(L, streams);
   openCoroutine51(L);
   openPackage51(L);
