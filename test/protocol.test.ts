@@ -322,3 +322,30 @@ describe('version differences are read from the installed MWServer.lua', () => {
     }
   });
 });
+
+describe('tables with __pairs cross to PHP as the reference walks them', () => {
+  it.each(INTERPRETERS)('$name sends what __pairs yields, in call replies and in calls to PHP', async ({ command }) => {
+    const client = new StandaloneClient(command, serverArgs(1), 1);
+    try {
+      // The reference walks with the real global pairs: a module's own `pairs` does not matter.
+      await client.call(await client.loadString('pairs = nil', '=clobber'));
+      const received: unknown[] = [];
+      await client.registerLibrary('php', { take: (value) => (received.push(value), []) });
+      const proxy =
+        'local data = {a = 1, b = {2, 3}}\n' +
+        'local proxy = setmetatable({}, {__pairs = function(t) return next, data, nil end})\n';
+      const [reply] = await client.call(await client.loadString(`${proxy}php.take(proxy) return proxy`, '=proxy'));
+      const expected = new Map<string, unknown>([['a', 1], ['b', new Map([[1, 2], [2, 3]])]]);
+      expect(reply).toEqual(expected);
+      expect(received).toEqual([expected]);
+      const failing = await client.loadString(
+        'return setmetatable({}, {__pairs = function() error("no walking here") end})',
+        '=failing',
+      );
+      const error = (await client.call(failing).catch((e: unknown) => e)) as LuaError;
+      expect(error.value).toBe('failing:1: no walking here');
+    } finally {
+      client.process.kill('SIGKILL');
+    }
+  });
+});

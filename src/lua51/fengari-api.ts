@@ -203,6 +203,7 @@ export interface LauxlibApi {
   luaL_optnumber(L: LuaState, arg: number, def: number): number;
   luaL_optstring(L: LuaState, arg: number, def: StringArg | null): LuaString | null;
   luaL_ref(L: LuaState, t: number): number;
+  luaL_unref(L: LuaState, t: number, ref: number): void;
   luaL_requiref(L: LuaState, modname: StringArg, openf: LuaJsFunction, glb: boolean | number): void;
   luaL_setfuncs(L: LuaState, l: Record<string, LuaJsFunction | null>, nup: number): void;
   luaL_setmetatable(L: LuaState, tname: StringArg): void;

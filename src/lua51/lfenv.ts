@@ -36,7 +36,29 @@ export function resolveLevel(L: LuaState, level51: number): number {
     if (level51 < counted + lost) return TAIL_CALL_LEVEL;
     counted += lost;
   }
+  levelsOnStack = counted;
   return NO_SUCH_LEVEL;
+}
+
+/** The 5.1 level count of the stack, as the last resolveLevel that ran past its bottom found it. */
+let levelsOnStack = 0;
+
+/**
+ * Frames a host keeps below the bottom of the Lua stack, outermost last: what
+ * getfenv/setfenv find at levels past the bottom ('tail' for a "(tail call)"
+ * level, 'global' for a function whose environment is the global table).
+ */
+export type HostFrame = 'tail' | 'global';
+let hostFramesBelowStack: readonly HostFrame[] = [];
+
+/** The Scribunto server stands in for the reference server's own Lua frames this way. */
+export function setHostFramesBelowStack(frames: readonly HostFrame[]): void {
+  hostFramesBelowStack = frames;
+}
+
+/** Any JS function will do: its environment is the global table. */
+function hostFrameStandIn(): number {
+  return 0;
 }
 
 /** Fills `ar` for a 5.1 level; false for a tail pseudo-frame or no frame. */
@@ -57,7 +79,13 @@ export function pushFunctionArgument(L: LuaState, optional: boolean): void {
   const level51 = optional ? lauxlib.luaL_optinteger(L, 1, 1) : lauxlib.luaL_checkinteger(L, 1);
   lauxlib.luaL_argcheck(L, level51 >= 0, 1, 'level must be non-negative');
   const level = resolveLevel(L, level51);
-  if (level === NO_SUCH_LEVEL) lauxlib.luaL_argerror(L, 1, 'invalid level');
+  if (level === NO_SUCH_LEVEL) {
+    const hostFrame = hostFramesBelowStack[level51 - levelsOnStack];
+    if (hostFrame === undefined) lauxlib.luaL_argerror(L, 1, 'invalid level');
+    if (hostFrame === 'tail') lauxlib.luaL_error(L, 'no function environment for tail call at level %d', level51);
+    lua.lua_pushcfunction(L, hostFrameStandIn);
+    return;
+  }
   if (level === TAIL_CALL_LEVEL) {
     lauxlib.luaL_error(L, 'no function environment for tail call at level %d', level51);
   }

@@ -4,7 +4,7 @@
  * `\`, CR and LF escaped as `\\`, `\r`, `\n` (PHP undoes that before
  * unserialize()).
  */
-import { lua, to_jsstring, to_luastring } from '../lua51/fengari.js';
+import { lauxlib, lua, to_jsstring, to_luastring } from '../lua51/fengari.js';
 import type { LuaState } from '../lua51/fengari-api.js';
 import { formatG, lua51NumberToString } from '../lua51/lnumber.js';
 import type { ChunkTable } from './chunks.js';
@@ -12,6 +12,17 @@ import type { ChunkTable } from './chunks.js';
 /** A value PHP cannot receive; the message is the reference's text (always ASCII). */
 export class SerializationError extends Error {
   override name = 'SerializationError';
+}
+
+/**
+ * A Lua error raised by a table's __pairs while serializing. The error value
+ * is held in the registry under `ref` for the caller to raise or send.
+ */
+export class IterationError extends Error {
+  override name = 'IterationError';
+  constructor(readonly ref: number) {
+    super('error while iterating a table for PHP');
+  }
 }
 
 export interface EncodeOptions {
@@ -136,8 +147,18 @@ class ByteWriter {
  * by the Lua stack (about 300,000 levels); beyond that it is a
  * SerializationError "stack overflow", as the reference's recursion would give.
  */
+/**
+ * How an open table is walked: raw tables with lua_next (stack: table, key);
+ * tables with a metatable through the global `pairs`, as the reference walks
+ * every table, so __pairs (mw.loadData's read-only proxies, frame.args)
+ * applies. Those are first collected into a list of key/value pairs
+ * (stack: list, position, last key).
+ */
+type TableWalk = 'next' | 'pairs';
+
 class Serializer {
   private readonly out = new ByteWriter();
+  private readonly walks: TableWalk[] = [];
   private readonly intMax: number;
   private readonly intKeyMax: number;
   /** Every table written so far: the reference never clears its `done` set, so a table met twice is an error. */
@@ -178,28 +199,85 @@ class Serializer {
   private advanceToNextValue(): boolean {
     const L = this.L;
     while (this.seenKeys.length > 0) {
-      if (lua.lua_next(L, -2)) {
+      if (this.walks[this.walks.length - 1] === 'next' ? lua.lua_next(L, -2) : this.nextCollectedPair()) {
         this.writeKey();
         return true;
       }
       this.out.ascii('}');
       lua.lua_pop(L, 1);
       this.seenKeys.pop();
+      this.walks.pop();
     }
     return false;
   }
 
-  /** Writes a table's header; leaves the table and a nil key (the iteration start) on the stack. */
+  /** lua_next for a collected list (list, position, last key on the stack): pushes the next key and value. */
+  private nextCollectedPair(): boolean {
+    const L = this.L;
+    lua.lua_pop(L, 1);
+    const position = lua.lua_tonumber(L, -1) + 1;
+    lua.lua_pop(L, 1);
+    if (2 * position > lua.lua_rawlen(L, -1)) return false;
+    lua.lua_pushnumber(L, position);
+    lua.lua_rawgeti(L, -2, 2 * position - 1);
+    lua.lua_rawgeti(L, -3, 2 * position);
+    return true;
+  }
+
+  /** Writes a table's header; leaves what its walk needs on the stack (see TableWalk). */
   private openTable(): void {
     const L = this.L;
     const table = lua.lua_topointer(L, -1);
     if (this.done.has(table)) throw new SerializationError('Cannot pass circular reference to PHP');
     this.done.add(table);
-    // Room for the key, the value, and the next table's own two slots.
-    if (!lua.lua_checkstack(L, 4)) throw new SerializationError('stack overflow');
-    this.out.ascii(`a:${this.countEntries()}:{`);
+    // Room for the list, position, key and value, and the next table's own slots.
+    if (!lua.lua_checkstack(L, 8)) throw new SerializationError('stack overflow');
+    if (lua.lua_getmetatable(L, -1)) {
+      lua.lua_pop(L, 1);
+      this.collectPairs();
+      this.out.ascii(`a:${lua.lua_rawlen(L, -1) / 2}:{`);
+      this.walks.push('pairs');
+      lua.lua_pushnumber(L, 0);
+    } else {
+      this.out.ascii(`a:${this.countEntries()}:{`);
+      this.walks.push('next');
+    }
     this.seenKeys.push(new Set());
     lua.lua_pushnil(L);
+  }
+
+  /** Replaces the table on top by the list {k1, v1, k2, v2, ...} that the global `pairs` yields for it. */
+  private collectPairs(): void {
+    const L = this.L;
+    const table = lua.lua_gettop(L);
+    lua.lua_newtable(L);
+    lua.lua_getglobal(L, 'pairs');
+    lua.lua_pushvalue(L, table);
+    this.protectedCall(1, 3);
+    let count = 0;
+    for (;;) {
+      lua.lua_pushvalue(L, -3);
+      lua.lua_pushvalue(L, -3);
+      lua.lua_pushvalue(L, -3);
+      this.protectedCall(2, 2);
+      if (lua.lua_isnil(L, -2)) {
+        lua.lua_pop(L, 5);
+        break;
+      }
+      lua.lua_pushvalue(L, -2);
+      lua.lua_rawseti(L, table + 1, ++count);
+      lua.lua_rawseti(L, table + 1, ++count);
+      lua.lua_replace(L, -2);
+    }
+    lua.lua_replace(L, table);
+  }
+
+  /** lua_call whose Lua error leaves the serializer as an IterationError holding the error value. */
+  private protectedCall(nargs: number, nresults: number): void {
+    const L = this.L;
+    if (lua.lua_pcall(L, nargs, nresults, 0) !== lua.LUA_OK) {
+      throw new IterationError(lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX));
+    }
   }
 
   private countEntries(): number {

@@ -8,10 +8,11 @@
 import { lauxlib, lua } from '../lua51/fengari.js';
 import type { LuaState } from '../lua51/fengari-api.js';
 import { isMakingTailCall } from '../lua51/lcallinfo.js';
+import { setHostFramesBelowStack, type HostFrame } from '../lua51/lfenv.js';
 import { lua51NumberToString } from '../lua51/lnumber.js';
 import { ChunkTable } from './chunks.js';
 import { decodeMessage } from './decode.js';
-import { encodeValue, SerializationError, type EncodeOptions } from './encode.js';
+import { encodeValue, IterationError, SerializationError, type EncodeOptions } from './encode.js';
 import type { MessageChannel } from './framing.js';
 import type { InstalledScribunto } from './installed-scribunto.js';
 import { buildSandbox } from './sandbox.js';
@@ -53,6 +54,7 @@ export class Server {
     this.baseEnv = sandbox.baseEnvRef;
     this.protectedFunctions = sandbox.protectedFunctionsRef;
     this.traceHandler = makeTraceHandler(options.scribunto.serverLines, (L1) => this.isPhpBridge(L1));
+    setHostFramesBelowStack(FRAMES_BELOW_A_CALL);
   }
 
   /** Serves requests until PHP quits or closes the pipe. */
@@ -314,8 +316,7 @@ export class Server {
     try {
       body = encodeValue(L, -1, this.chunks, this.encodeOptions);
     } catch (error) {
-      if (!(error instanceof SerializationError)) throw error;
-      lua.lua_pushstring(L, this.serializationMessage(error));
+      this.pushEncodeError(error);
       return lua.lua_error(L);
     }
     lua.lua_pop(L, 1);
@@ -340,9 +341,21 @@ export class Server {
     return nvalues;
   }
 
-  /** The message as the reference's error() in MWServer:serialize words it, with its position. */
-  private serializationMessage(error: SerializationError): string {
-    return this.options.scribunto.serializationErrorPosition(error.message) + error.message;
+  /**
+   * Pushes the Lua error value of a failed serialization: the message as the
+   * reference's error() in MWServer:serialize words it, with its position, or
+   * whatever a table's __pairs raised.
+   */
+  private pushEncodeError(error: unknown): void {
+    const L = this.L;
+    if (error instanceof SerializationError) {
+      lua.lua_pushstring(L, this.options.scribunto.serializationErrorPosition(error.message) + error.message);
+    } else if (error instanceof IterationError) {
+      lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, error.ref);
+      lauxlib.luaL_unref(L, lua.LUA_REGISTRYINDEX, error.ref);
+    } else {
+      throw error;
+    }
   }
 
   /** Decodes the next message from PHP onto the stack; end of input ends the process cleanly. */
@@ -372,14 +385,16 @@ export class Server {
   private sendReply(): void {
     const L = this.L;
     let body: Uint8Array;
+    setHostFramesBelowStack(FRAMES_BELOW_A_REPLY);
     try {
       body = encodeValue(L, -1, this.chunks, this.encodeOptions);
     } catch (error) {
-      if (!(error instanceof SerializationError)) throw error;
-      lua.lua_pushstring(L, this.serializationMessage(error));
+      this.pushEncodeError(error);
       pushErrorReply(L, -1);
       body = encodeValue(L, -1, this.chunks, this.encodeOptions);
       lua.lua_pop(L, 2);
+    } finally {
+      setHostFramesBelowStack(FRAMES_BELOW_A_CALL);
     }
     lua.lua_pop(L, 1);
     this.send(body);
@@ -389,6 +404,16 @@ export class Server {
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/**
+ * The reference server's own Lua frames, which getfenv/setfenv reach at levels
+ * past the bottom of our stack. Below a chunk PHP calls: the tail call into
+ * it, xpcall, handleCall, dispatch, execute, mw_main.lua and the C entry point.
+ * Below a __pairs that serializing a reply runs: recursiveEncode, serialize,
+ * pcall, sendMessage, dispatch, execute, mw_main.lua and the C entry point.
+ */
+const FRAMES_BELOW_A_CALL: readonly HostFrame[] = ['tail', 'global', 'global', 'global', 'global', 'global', 'global'];
+const FRAMES_BELOW_A_REPLY: readonly HostFrame[] = Array<HostFrame>(8).fill('global');
 
 /** Pushes `{op='return', nvalues=count, values={...}}` from `count` values starting at `first`. */
 function pushReturnReply(L: LuaState, first: number, count: number): void {
