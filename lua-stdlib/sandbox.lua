@@ -23,8 +23,10 @@ end
 -- Strings index the real string table through their metatable, so a copy
 -- would not be what string methods see.
 env.string = string
-env._G = env
-env.tostring = function ( val )
+-- A tostring that shows no addresses. Like the reference's, it is a closure
+-- that tail-calls the function doing the work, so a __tostring that fails
+-- leaves the same "(tail call)" levels in the backtrace.
+local function addressFreeTostring( val )
 	local mt = getmetatable( val )
 	if mt and mt.__tostring then
 		return mt.__tostring( val )
@@ -34,6 +36,11 @@ env.tostring = function ( val )
 		return tostring( val )
 	end
 	return typeName
+end
+
+env._G = env
+env.tostring = function ( val )
+	return addressFreeTostring( val )
 end
 env.string.dump = nil
 env.setfenv, env.getfenv = mw.makeProtectedEnvFuncs( protectedEnvironments, protectedFunctions )

@@ -298,6 +298,16 @@ export const FENGARI_PATCHES: Readonly<Record<string, { prepend?: string; patche
       },
     ],
   },
+  'lcode.js': {
+    patches: [
+      {
+        why: '5.1 folds constant expressions that give zero (-0 becomes a constant, merged with 0 like any equal constant); 5.3 left them to run time',
+        find: '        if (isNaN(n) || n === 0)\n            return false;',
+        replace: '        if (isNaN(n))\n            return false;',
+        occurrences: 1,
+      },
+    ],
+  },
   'lparser.js': {
     patches: [
       {
