@@ -68,6 +68,6 @@ describe('the command line', () => {
     const { status, stdout, stderr } = run([MW_MAIN, SCRIBUNTO_INCLUDES, '1', '8'], '', 'ulimit -v 48828;');
     expect(status).toBe(1);
     expect(stdout).toBe('');
-    expect(stderr).toMatch(/^mw-lua-standalone: the address-space limit \(ulimit -v\) is 48828 KB, but Node\.js needs 716800 KB \(700 MiB\) of it/);
+    expect(stderr).toMatch(/^mw-lua-standalone: the address-space limit \(ulimit -v\) is 48828 KB, but Node\.js needs 819200 KB \(800 MiB\) of it/);
   });
 });

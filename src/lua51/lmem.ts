@@ -9,9 +9,10 @@
  * count hook, and every string of a megabyte or more, a patch of lstring.js)
  * the process's virtual size is compared with the limit less HEADROOM, the
  * room V8 needs to collect garbage and grow its young generation without
- * failing outright. Node.js itself takes about NODE_ADDRESS_SPACE before Lua
- * allocates anything, so a wiki's memoryLimit is NODE_ADDRESS_SPACE plus the
- * memory Lua scripts may use.
+ * failing outright. Node.js itself takes about 670 MiB of address space
+ * (with the flags bin/mw-lua-standalone sets: one malloc arena, one V8 worker
+ * thread), so Lua gets what a wiki's memoryLimit leaves above 800 MiB; the
+ * README gives the rule.
  */
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -24,12 +25,6 @@ const { setLargeStringHook } = require('fengari/src/lstring.js') as {
   setLargeStringHook: (hook: ((L: LuaState, bytes: number) => void) | null) => void;
 };
 
-/**
- * Address space Node.js takes before Lua allocates anything, measured on
- * Node 20 with the flags bin/mw-lua-standalone sets (one malloc arena, one V8
- * worker thread): about 650 MB, plus HEADROOM.
- */
-export const NODE_ADDRESS_SPACE = 700 * 1024 * 1024;
 const HEADROOM = 128 * 1024 * 1024;
 /** /proc/self/statm counts pages; 4 KiB on the kernels Debian ships for x86-64 and arm64. */
 const PAGE_SIZE = 4096;
