@@ -344,6 +344,11 @@ describe('tables with __pairs cross to PHP as the reference walks them', () => {
       );
       const error = (await client.call(failing).catch((e: unknown) => e)) as LuaError;
       expect(error.value).toBe('failing:1: no walking here');
+      const nilValues = await client.loadString(
+        'return setmetatable({}, {__pairs = function(t) return function(_, k) k = (k or 0) + 1 if k <= 3 then return k, k ~= 2 and k or nil end end, t, nil end})',
+        '=holes',
+      );
+      expect(await client.call(nilValues)).toEqual([new Map([[1, 1], [2, null], [3, 3]])]);
     } finally {
       client.process.kill('SIGKILL');
     }

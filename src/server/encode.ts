@@ -159,6 +159,8 @@ type TableWalk = 'next' | 'pairs';
 class Serializer {
   private readonly out = new ByteWriter();
   private readonly walks: TableWalk[] = [];
+  /** Per open 'pairs' walk, how many pairs were collected (values may be nil, so the list has holes). */
+  private readonly collectedPairs: number[] = [];
   private readonly intMax: number;
   private readonly intKeyMax: number;
   /** Every table written so far: the reference never clears its `done` set, so a table met twice is an error. */
@@ -206,7 +208,7 @@ class Serializer {
       this.out.ascii('}');
       lua.lua_pop(L, 1);
       this.seenKeys.pop();
-      this.walks.pop();
+      if (this.walks.pop() === 'pairs') this.collectedPairs.pop();
     }
     return false;
   }
@@ -217,7 +219,7 @@ class Serializer {
     lua.lua_pop(L, 1);
     const position = lua.lua_tonumber(L, -1) + 1;
     lua.lua_pop(L, 1);
-    if (2 * position > lua.lua_rawlen(L, -1)) return false;
+    if (position > this.collectedPairs[this.collectedPairs.length - 1]!) return false;
     lua.lua_pushnumber(L, position);
     lua.lua_rawgeti(L, -2, 2 * position - 1);
     lua.lua_rawgeti(L, -3, 2 * position);
@@ -234,9 +236,10 @@ class Serializer {
     if (!lua.lua_checkstack(L, 8)) throw new SerializationError('stack overflow');
     if (lua.lua_getmetatable(L, -1)) {
       lua.lua_pop(L, 1);
-      this.collectPairs();
-      this.out.ascii(`a:${lua.lua_rawlen(L, -1) / 2}:{`);
+      const pairs = this.collectPairs();
+      this.out.ascii(`a:${pairs}:{`);
       this.walks.push('pairs');
+      this.collectedPairs.push(pairs);
       lua.lua_pushnumber(L, 0);
     } else {
       this.out.ascii(`a:${this.countEntries()}:{`);
@@ -246,8 +249,11 @@ class Serializer {
     lua.lua_pushnil(L);
   }
 
-  /** Replaces the table on top by the list {k1, v1, k2, v2, ...} that the global `pairs` yields for it. */
-  private collectPairs(): void {
+  /**
+   * Replaces the table on top by the list {k1, v1, k2, v2, ...} that the
+   * global `pairs` yields for it; returns the number of pairs.
+   */
+  private collectPairs(): number {
     const L = this.L;
     const table = lua.lua_gettop(L);
     lua.lua_newtable(L);
@@ -270,6 +276,7 @@ class Serializer {
       lua.lua_replace(L, -2);
     }
     lua.lua_replace(L, table);
+    return count / 2;
   }
 
   /** lua_call whose Lua error leaves the serializer as an IterationError holding the error value. */
