@@ -5,14 +5,7 @@
  * io.write, which writes every byte.
  */
 import { describe, expect, it } from 'vitest';
-import { runOracle, runOurs } from './lua51/differential.js';
-
-/** One differential case: the name says which 5.1 behaviour it pins. */
-function same(behaviour: string, code: string): void {
-  it(behaviour, () => {
-    expect(runOurs(code)).toEqual(runOracle(code));
-  });
-}
+import { runOurs, same } from './lua51/differential.js';
 
 /** Writes each format of each value on its own line, errors included. */
 function formatMatrix(formats: string[], values: string[], nanSignless = false): string {

@@ -3,15 +3,8 @@
  * snippet under the oracle and under our VM and expects the same output and
  * the same error.
  */
-import { describe, expect, it } from 'vitest';
-import { runOracle, runOurs } from './lua51/differential.js';
-
-/** One differential case: the name says which 5.1 behaviour it pins. */
-function same(behaviour: string, code: string): void {
-  it(behaviour, () => {
-    expect(runOurs(code)).toEqual(runOracle(code));
-  });
-}
+import { describe } from 'vitest';
+import { same } from './lua51/differential.js';
 
 describe('state: the 5.1 library set', () => {
   same('_VERSION is "Lua 5.1"', 'print(_VERSION)');

@@ -4,6 +4,7 @@
  * message that ended the chunk (without lua5.1's stack traceback).
  */
 import { spawnSync } from 'node:child_process';
+import { expect, it } from 'vitest';
 import { lauxlib, lua, to_luastring } from '../../src/lua51/fengari.js';
 import type { LuaState, LuaString } from '../../src/lua51/fengari-api.js';
 import { newLua51State } from '../../src/lua51/state.js';
@@ -62,4 +63,11 @@ export function runOurs(code: string): Outcome {
   }
   const stdout = chunks.map(bytesToString).join('');
   return { stdout, error };
+}
+
+/** One differential case: a test, named after the 5.1 behaviour it pins, that runs `code` under both and compares. */
+export function same(behaviour: string, code: string): void {
+  it(behaviour, () => {
+    expect(runOurs(code)).toEqual(runOracle(code));
+  });
 }

@@ -33,7 +33,7 @@ export class StandaloneClient {
   readonly exited: Promise<ExitInfo>;
   stderr = '';
   /** The last message body received, as it came off the pipe (still escaped). */
-  lastRawBody = Buffer.alloc(0);
+  lastRawBody: Buffer = Buffer.alloc(0);
   private buffered = Buffer.alloc(0);
   private waiting: (() => void) | null = null;
   private ended = false;
