@@ -64,6 +64,11 @@ export class ProtocolClient {
     await this.dispatch({ op: 'registerLibrary', name, functions: ids });
   }
 
+  /** Tells the server which chunk ids PHP still holds; it forgets the others. */
+  async cleanupChunks(keepIds) {
+    await this.dispatch({ op: 'cleanupChunks', ids: Object.fromEntries(keepIds.map((id) => [id, true])) });
+  }
+
   /** Sends `quit` (which gets no reply) and waits for the process to exit. */
   quit() {
     this.send({ op: 'quit' });
