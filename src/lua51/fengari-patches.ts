@@ -291,6 +291,18 @@ export const FENGARI_PATCHES: Readonly<Record<string, { prepend?: string; patche
   'ldo.js': {
     patches: [
       {
+        why: 'the nested host-call limit is 5.1\'s "C stack overflow"',
+        find: 'ldebug.luaG_runerror(L, to_luastring("JS stack overflow", true));',
+        replace: 'ldebug.luaG_runerror(L, to_luastring("C stack overflow", true));',
+        occurrences: 1,
+      },
+      {
+        why: 'the nested host-call limit is 5.1\'s "C stack overflow"',
+        find: 'return resume_error(L, "JS stack overflow", nargs);',
+        replace: 'return resume_error(L, "C stack overflow", nargs);',
+        occurrences: 1,
+      },
+      {
         why: '5.1 stops nested calls at about 16,380 (its CallInfo array may not outgrow LUAI_MAXCALLS) with "stack overflow"; Fengari allowed a million',
         find: '                base = off + 1;\n            }\n\n            let ci = lstate.luaE_extendCI(L);',
         replace: '                base = off + 1;\n            }\n\n            if (L.ci.depth >= 16383)\n                ldebug.luaG_runerror(L, to_luastring("stack overflow", true));\n            let ci = lstate.luaE_extendCI(L);',
