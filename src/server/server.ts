@@ -415,13 +415,18 @@ function describe(error: unknown): string {
 const FRAMES_BELOW_A_CALL: readonly HostFrame[] = ['tail', 'global', 'global', 'global', 'global', 'global', 'global'];
 const FRAMES_BELOW_A_REPLY: readonly HostFrame[] = Array<HostFrame>(8).fill('global');
 
-/** Pushes `{op='return', nvalues=count, values={...}}` from `count` values starting at `first`. */
-function pushReturnReply(L: LuaState, first: number, count: number): void {
+/** Pushes a reply table `{op=op}` with room for `fields` fields. */
+function pushReply(L: LuaState, op: 'return' | 'error', fields: number): void {
   // The values may fill the stack a call left behind: room for the reply table, a field and a value.
   lauxlib.luaL_checkstack(L, 3, 'too many results');
-  lua.lua_createtable(L, 0, 3);
-  lua.lua_pushliteral(L, 'return');
+  lua.lua_createtable(L, 0, fields);
+  lua.lua_pushliteral(L, op);
   lua.lua_setfield(L, -2, 'op');
+}
+
+/** Pushes `{op='return', nvalues=count, values={...}}` from `count` values starting at `first`. */
+function pushReturnReply(L: LuaState, first: number, count: number): void {
+  pushReply(L, 'return', 3);
   lua.lua_pushnumber(L, count);
   lua.lua_setfield(L, -2, 'nvalues');
   lua.lua_createtable(L, count, 0);
@@ -435,10 +440,7 @@ function pushReturnReply(L: LuaState, first: number, count: number): void {
 /** Pushes `{op='error', value=<the value at idx>}`. */
 function pushErrorReply(L: LuaState, idx: number): void {
   const value = lua.lua_absindex(L, idx);
-  lauxlib.luaL_checkstack(L, 3, 'too many results');
-  lua.lua_createtable(L, 0, 4);
-  lua.lua_pushliteral(L, 'error');
-  lua.lua_setfield(L, -2, 'op');
+  pushReply(L, 'error', 4);
   lua.lua_pushvalue(L, value);
   lua.lua_setfield(L, -2, 'value');
 }
