@@ -467,8 +467,8 @@ function rawFieldIsTrue(L: LuaState, idx: number, key: string): boolean {
   return value;
 }
 
-const BINARY_CHUNK_MARKER = [0x1b, 0x4c, 0x75, 0x61];
+const BINARY_CHUNK_MARKER = Buffer.from('\x1bLua', 'latin1');
 
 function containsBinaryChunkMarker(text: Uint8Array): boolean {
-  return Buffer.from(text.buffer, text.byteOffset, text.length).includes(Buffer.from(BINARY_CHUNK_MARKER));
+  return Buffer.from(text.buffer, text.byteOffset, text.length).includes(BINARY_CHUNK_MARKER);
 }
