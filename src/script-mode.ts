@@ -39,12 +39,24 @@ export async function runScripts(args: readonly string[]): Promise<void> {
   if (parsed.v && chunks.length === 0 && script === undefined) return;
 
   const L = newLua51State({ hostIo: true });
-  setArgTable(L, script ?? '', scriptArgs);
+  // lua.c runs everything in lua_cpcall(pmain): chunks load one C call deep and run
+  // (docall's lua_pcall) two deep, called by a C function, as 5.1's limits and tracebacks see.
+  lua.lua_pushcfunction(L, (pmainL) => {
+    runChunks(pmainL, chunks, script, scriptArgs);
+    return 0;
+  });
+  if (lua.lua_pcall(L, 0, 0, 0) !== lua.LUA_OK) report(L);
+}
+
+/** lua.c's pmain after its options: the -e chunks in order, then the script or standard input. */
+function runChunks(L: LuaState, chunks: readonly string[], script: string | undefined, scriptArgs: readonly string[]): void {
   for (const chunk of chunks) {
     const code = Buffer.from(chunk, 'utf8');
     runProtected(L, lauxlib.luaL_loadbufferx(L, code, code.length, '=(command line)', 't'), 0);
   }
   if (script !== undefined || chunks.length === 0) {
+    // lua.c sets `arg` only for a script, after the -e chunks ran (it is one more key in _G's layout).
+    if (script !== undefined) setArgTable(L, script, scriptArgs);
     const source = script === undefined || script === '-' ? fs.readFileSync(0) : fs.readFileSync(script);
     const name = script === undefined || script === '-' ? '=stdin' : `@${script}`;
     const status = lauxlib.luaL_loadbufferx(L, stripShebang(source), null, name, 't');
@@ -65,34 +77,42 @@ function setArgTable(L: LuaState, script: string, scriptArgs: readonly string[])
   lua.lua_setglobal(L, 'arg');
 }
 
-/** Runs the loaded chunk below `nargs` arguments; an error ends the process as lua does, with status 1. */
+/** lua.c's docall: runs the loaded chunk below `nargs` arguments; an error ends the process as lua does, with status 1. */
 function runProtected(L: LuaState, loadStatus: number, nargs: number): void {
   let status = loadStatus;
   if (status === lua.LUA_OK) {
     const base = lua.lua_gettop(L) - nargs;
-    lua.lua_pushcfunction(L, callAsLuaC);
-    lua.lua_insert(L, base);
     lua.lua_pushcfunction(L, traceback);
     lua.lua_insert(L, base);
-    status = lua.lua_pcall(L, nargs + 1, 0, base);
+    status = lua.lua_pcall(L, nargs, 0, base);
     lua.lua_remove(L, base);
   }
-  if (status !== lua.LUA_OK) {
-    const message = lua.lua_tolstring(L, -1) ?? fengari.to_luastring('(error object is not a string)');
-    process.stderr.write(Buffer.concat([Buffer.from('mw-lua-standalone: '), message, Buffer.from('\n')]));
-    process.exit(1);
-  }
+  if (status !== lua.LUA_OK) report(L);
 }
 
-/** Calls the chunk from a host function, as lua.c's pmain does, so stack levels count as under lua5.1. */
-function callAsLuaC(L: LuaState): number {
-  lua.lua_call(L, lua.lua_gettop(L) - 1, 0);
-  return 0;
+/** lua.c's report, then exit status 1. */
+function report(L: LuaState): never {
+  const message = lua.lua_tolstring(L, -1) ?? fengari.to_luastring('(error object is not a string)');
+  process.stderr.write(Buffer.concat([Buffer.from('mw-lua-standalone: '), message, Buffer.from('\n')]));
+  process.exit(1);
 }
 
+/** lua.c's message handler: a string message gets the global debug.traceback's, from the level below it. */
 function traceback(L: LuaState): number {
   if (!lua.lua_isstring(L, 1)) return 1;
-  lauxlib.luaL_traceback(L, L, lua.lua_tolstring(L, 1), 1);
+  lua.lua_getglobal(L, 'debug');
+  if (!lua.lua_istable(L, -1)) {
+    lua.lua_pop(L, 1);
+    return 1;
+  }
+  lua.lua_getfield(L, -1, 'traceback');
+  if (!lua.lua_isfunction(L, -1)) {
+    lua.lua_pop(L, 2);
+    return 1;
+  }
+  lua.lua_pushvalue(L, 1);
+  lua.lua_pushinteger(L, 2);
+  lua.lua_call(L, 2, 1);
   return 1;
 }
 

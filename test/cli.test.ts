@@ -3,7 +3,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MW_MAIN, OUR_BINARY, SCRIBUNTO_INCLUDES } from './support/interpreters.js';
+import { MW_MAIN, OUR_BINARY, REFERENCE_LUA, SCRIBUNTO_INCLUDES } from './support/interpreters.js';
+
+/** What lua5.1 prints and exits with for the same arguments, its program name put as ours. */
+function runReference(args: readonly string[]): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(REFERENCE_LUA, args);
+  const stderr = result.stderr.toString().replace(new RegExp(`^${REFERENCE_LUA}: `), 'mw-lua-standalone: ');
+  return { status: result.status, stdout: result.stdout.toString(), stderr };
+}
 
 function run(args: readonly string[], input = '', shellPrefix = ''): { status: number | null; stdout: string; stderr: string } {
   const result = shellPrefix
@@ -42,6 +49,38 @@ describe('the command line', () => {
     expect(status).toBe(1);
     expect(stdout).toBe('');
     expect(stderr).toMatch(/^mw-lua-standalone: \(command line\):1: bad thing\nstack traceback:\n/);
+  });
+
+  it('an uncaught error prints the traceback lua5.1 prints, through the global debug.traceback', () => {
+    for (const code of [
+      'error("bad thing")',
+      'local function f(n) if n == 0 then error("deep") end f(n - 1) end f(25)',
+      'debug.traceback = function(m, level) return "mine: " .. m .. " " .. level end error("x")',
+      'debug = nil error("no traceback")',
+    ]) {
+      expect(run(['-e', code])).toEqual(runReference(['-e', code]));
+    }
+  });
+
+  it('runs chunks as lua.c does: parsed one C call deep, run two deep, called by a C function', () => {
+    const nested = (n: number) => `return ${'('.repeat(n)}1${')'.repeat(n)}`;
+    for (const args of [
+      ['-e', 'local d = 0 local function f() d = d + 1 local _, e = pcall(f) return e end print(f(), d)'],
+      ['-e', 'print(debug.traceback("top"))'],
+      ['-e', nested(197)],
+      ['-e', 'local function f() return pcall(f) end local r = {f()} print(#r, r[#r])'],
+    ]) {
+      expect(run(args)).toEqual(runReference(args));
+    }
+    // 5.1 words the syntax-level limit otherwise ("chunk has too many syntax levels"), but at the same depth.
+    expect(run(['-e', nested(198)]).status).toBe(runReference(['-e', nested(198)]).status);
+  });
+
+  it("os.exit's status is a C int (luaL_optint), of which the shell sees the low 8 bits", () => {
+    for (const status of ['2^32 + 3', '2^31', '2^31 - 1', '-2^31 - 1', '1e300', '0/0', '-1', '258.9', '"7"']) {
+      const args = ['-e', `os.exit(${status})`];
+      expect(run(args)).toEqual(runReference(args));
+    }
   });
 
   it('--help describes both modes', () => {

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runOracle, runOurs } from './lua51/differential.js';
 import { StandaloneClient } from './support/php-client.js';
-import { MW_MAIN, OUR_BINARY, serverArgs } from './support/interpreters.js';
+import { INTERPRETERS, MW_MAIN, OUR_BINARY, serverArgs } from './support/interpreters.js';
 
 const LUA_ULIMIT = path.join(path.dirname(MW_MAIN), 'lua_ulimit.sh');
 
@@ -22,6 +22,7 @@ function runUnderAddressLimit(kilobytes: number, code: string): { status: number
 
 const MEMORY_BOMBS: Record<string, string> = {
   'string.rep of a gigabyte': 'return string.rep("x", 2^30)',
+  'string.rep of more than a string can hold': 'return ("x"):rep(2^20):rep(2^12)',
   'a string doubled by concatenation': 'local s = "x" for i = 1, 40 do s = s .. s end return #s',
   'a table that grows without end': 'local t = {} for i = 1, 1e9 do t[i] = ("x"):rep(100) .. i end',
   'a table of tables': 'local t = {} for i = 1, 1e8 do t[i] = {i} end',
@@ -41,6 +42,18 @@ describe('memory: a script past its budget gets "not enough memory", and the int
   }
 });
 
+describe('memory: allocations that V8 refuses before the budget check', () => {
+  it('a concatenation whose buffer cannot be allocated is "not enough memory", not a garbled error value', () => {
+    // Under 1 GiB the doubling reaches 256 MB in one step, which V8 refuses
+    // while the Lua frame's stack is full.
+    const { status, stdout } = runUnderAddressLimit(
+      1_048_576,
+      'print(pcall(function() local s = ("x"):rep(2^20) while true do s = s .. s end end))',
+    );
+    expect({ status, stdout }).toEqual({ status: 0, stdout: 'false\tnot enough memory\n' });
+  });
+});
+
 describe('recursion stops where 5.1 stops it', () => {
   it('unbounded recursion is a catchable "stack overflow" after the same depth as lua5.1', () => {
     const code = 'local max = 0 local function f(n) max = n return 1 + f(n + 1) end print(pcall(f, 1)) print(max)';
@@ -58,6 +71,17 @@ describe('CPU time', () => {
     const command = `${OUR_BINARY} ${serverArgs(1).join(' ')}`;
     const client = new StandaloneClient('/bin/sh', [LUA_ULIMIT, '1', '2', '4000000', command], 1);
     const loop = await client.loadString('while true do end', '=runaway');
+    void client.call(loop).catch(() => undefined);
+    expect(await client.exited).toEqual({ code: null, signal: 'SIGXCPU' });
+  }, 30_000);
+
+  // MWServer's tostring calls __tostring by a tail call, so no stack grows.
+  it.each(INTERPRETERS)('a __tostring that calls tostring loops until SIGXCPU: $name', async ({ command }) => {
+    const client = new StandaloneClient('/bin/sh', [LUA_ULIMIT, '2', '3', '4000000', `${command} ${serverArgs(1).join(' ')}`], 1);
+    const loop = await client.loadString(
+      'local t t = setmetatable({}, {__tostring = function() return tostring(t) end}) return pcall(tostring, t)',
+      '=runaway',
+    );
     void client.call(loop).catch(() => undefined);
     expect(await client.exited).toEqual({ code: null, signal: 'SIGXCPU' });
   }, 30_000);

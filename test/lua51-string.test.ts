@@ -338,3 +338,24 @@ describe('string.dump, the metatable and coercions', () => {
   same('tostring and tonumber round trips', 'print(tonumber(tostring(0.1)) == 0.1, tostring(tonumber("0x10")), tonumber(string.format("%.17g", 0.1)) == 0.1)');
   same('string arithmetic coercion through format', 'print(string.format("%d", "3" + 4), string.format("%s", 10 / 2), ("10"):rep(2) + 1)');
 });
+
+// rep's count, char's codes and gsub's maximum are C ints (luaL_checkint/luaL_optint: 2^31 is
+// -2^31, 2^32 + k is k, 1e300 and NaN are 0); format's %c casts the number straight to int
+// (INT_MIN out of range); sub, byte and find keep 64-bit positions (luaL_checkinteger).
+describe('string int arguments are C ints; positions are not', () => {
+  same('rep(2^32 + 3) is rep(3)', 'print(("x"):rep(2^32 + 3), ("ab"):rep(2^33 + 2))');
+  same('rep(2^31), rep(1e300), rep(0/0) and rep(-math.huge) are empty', 'print(("x"):rep(2^31) == "", ("x"):rep(1e300) == "", ("x"):rep(0/0) == "", ("x"):rep(-math.huge) == "", ("x"):rep(-2^63) == "")');
+  same('rep truncates 2.7 and -2.7', 'print(("ab"):rep(2.7), ("ab"):rep(-2.7) == "")');
+  same('rep checks its count after its string', 'print(pcall(string.rep, {}, 2^31)) print(pcall(string.rep, "x", "y"))');
+  same('char(2^32 + 65) is char(65)', 'print(string.char(2^32 + 65, 2^33 + 66, -2^32 + 67))');
+  same('char(2^31) is an invalid value', 'print(pcall(string.char, 65, 2^31)) print(pcall(string.char, -2^31 - 1))');
+  same('char(1e300), char(0/0) and char(±inf) are NUL bytes', 'print(string.byte(string.char(1e300, 0/0, math.huge, -math.huge), 1, -1))');
+  same('char truncates 65.9 and -0.5', 'print(string.byte(string.char(65.9, -0.5), 1, -1)) print(pcall(string.char, -1.5))');
+  same('format %c casts to int directly: out of range is INT_MIN, a NUL byte', 'print(#string.format("%c", 2^32 + 65), string.format("[%c]", 2^31 + 65), string.format("%c", -2^31 + 65), #string.format("%c|", 0/0))');
+  same('gsub(s, p, r, 2^32 + 2) replaces 2', 'print(("aaa"):gsub("a", "b", 2^32 + 2))');
+  same('gsub(s, p, r, 2^31), (…, 1e300) and (…, 0/0) replace none', 'print(("aaa"):gsub("a", "b", 2^31)) print(("aaa"):gsub("a", "b", 1e300)) print(("aaa"):gsub("a", "b", 0/0))');
+  same('gsub(s, p, r, -2^31 - 1) replaces all', 'print(("aaa"):gsub("a", "b", -2^31 - 1))');
+  same('sub keeps 64-bit positions: 2^32 + 1 is past the end', 'print(("abc"):sub(2^32 + 1) == "", ("abc"):sub(1, 2^32 + 1), ("abc"):sub(-2^31 - 1), ("abc"):sub(2^31))');
+  same('sub(1e300) and sub(0/0) start at -2^63: the whole string', 'print(("abc"):sub(1e300), ("abc"):sub(0/0), ("abc"):sub(2, 0/0) == "", ("abc"):sub(-1e300, 1e300))');
+  same('byte and find keep 64-bit positions', 'print(("abc"):byte(2^32 + 1), ("abc"):byte(-2^32 - 3), ("abc"):find("c", 2^32 + 1), ("abc"):find("a", 0/0), ("abc"):find("b", -2^31))');
+});

@@ -274,6 +274,27 @@ describe('orders Scribunto output depends on', () => {
     local o = {} for k, v in pairs(args) do if v ~= "" then o[#o + 1] = tostring(k) .. "=" .. v end end print(table.concat(o, "|"))`);
 });
 
+/** Lua that prints the keys of a table expression in pairs order. */
+const keysInOrder = (expression: string): string =>
+  `local o = {} for k in pairs(${expression}) do o[#o + 1] = tostring(k) end print(table.concat(o, " "))`;
+
+describe('pairs order of the standard library tables', () => {
+  for (const lib of ['string', 'table', 'math', 'os', 'coroutine', 'debug', 'io', 'package']) {
+    same(`pairs(${lib}) lists ${lib}'s fields in lua5.1's order`, keysInOrder(lib));
+  }
+  same("pairs(_G) lists the globals in lua5.1's order", keysInOrder('_G'));
+  same("pairs over the string metatable's __index lists the string library in lua5.1's order", keysInOrder('getmetatable("").__index'));
+  same('pairs over the string metatable lists only __index', keysInOrder('getmetatable("")'));
+  same("pairs(package.loaded) lists the libraries in lua5.1's order", keysInOrder('package.loaded'));
+  same('pairs(package.loaders) lists the four loaders', keysInOrder('package.loaders'));
+  same("pairs over a file handle's metatable lists 5.1's methods and metamethods", keysInOrder('getmetatable(io.stdout)'));
+  same('string without dump (as the sandbox leaves it) keeps the order of the rest', `string.dump = nil ${keysInOrder('string')}`);
+  same('new globals land where lua5.1 puts them', `x, y, zz, answer = 1, 2, 3, 42 ${keysInOrder('_G')}`);
+  same('enough new globals to grow _G re-lay it as lua5.1 does', `for i = 1, 40 do _G["g" .. i] = i end ${keysInOrder('_G')}`);
+  same('a new field in math lands where lua5.1 puts it', `math.tau = 2 * math.pi ${keysInOrder('math')}`);
+  same('math.mod is math.fmod and string.gfind is string.gmatch, as in 5.1', 'print(math.mod == math.fmod, string.gfind == string.gmatch)');
+});
+
 /*
  * lua5.1's collector marks string (and other collectable) keys whose value is
  * nil as dead when it traverses a table; a dead key is no longer found, so
@@ -326,4 +347,25 @@ describe('random operation sequences', () => {
       for k, v in pairs(t) do if lcg(3) == 1 then t[k] = nil end end
       print(keys(t))
     end`);
+});
+
+// insert's and remove's positions and concat's bounds are C ints (luaL_checkint/luaL_optint):
+// 2^31 is -2^31, 2^32 + k is k, -2^31 - 1 is 2^31 - 1, and 1e300, NaN and ±inf are 0.
+describe('table library int arguments are C ints', () => {
+  same('insert(t, 2^32 + 1, v) inserts at 1', 'local t = {1, 2, 3} table.insert(t, 2^32 + 1, "x") print(keys(t))');
+  same('insert(t, -2^31 - 1, v) sets t[2^31 - 1]', 'local t = {1, 2, 3} table.insert(t, -2^31 - 1, "x") print(keys(t))');
+  same('insert(t, 1e300, v), (t, 0/0, v) and (t, math.huge, v) insert at 0', [
+    'for _, pos in ipairs({1e300, 0/0, math.huge, -math.huge}) do local t = {1, 2, 3} table.insert(t, pos, "x") print(keys(t)) end',
+  ].join('\n'));
+  same('insert truncates 2.7 and -2.7', 'local t = {1, 2, 3} table.insert(t, 2.7, "x") print(keys(t)) t = {1, 2, 3} table.insert(t, -2.7, "y") print(keys(t))');
+  same('remove(t, 2^32 + 1) removes t[1]', 'local t = {1, 2, 3} print(table.remove(t, 2^32 + 1), keys(t))');
+  same('remove(t, 2^31), (t, 1e300), (t, 0/0) and (t, -2^31 - 1) remove nothing', [
+    'for _, pos in ipairs({2^31, 1e300, 0/0, -2^31 - 1, math.huge}) do local t = {1, 2, 3} print(select("#", table.remove(t, pos)), keys(t)) end',
+  ].join('\n'));
+  same('concat(t, sep, 2^32 + 1, 2^32 + 3) is concat(t, sep, 1, 3)', 'print(table.concat({"a", "b", "c"}, "-", 2^32 + 1, 2^32 + 3))');
+  same('concat(t, sep, 1, 2^31) and (t, sep, 1, 1e300) are empty', 'print(table.concat({"a", "b", "c"}, "-", 1, 2^31) == "", table.concat({"a", "b", "c"}, "-", 1, 0/0) == "")');
+  same('concat from 2^31 names index -2^31; from 1e300, index 0', 'print(pcall(table.concat, {"a"}, "-", 2^31, 2^31 + 1)) print(pcall(table.concat, {"a"}, "-", 1e300)) print(pcall(table.concat, {"a"}, "-", 0/0, 1))');
+  same('concat(t, sep, 1, -2^31 - 1) runs to index 2^31 - 1 and fails at the first nil', 'print(pcall(table.concat, {"a", "b"}, "-", 1, -2^31 - 1))');
+  same('concat truncates 1.9 and 2.7', 'print(table.concat({"a", "b", "c"}, "-", 1.9, 2.7))');
+  same('setn is obsolete whatever its count', 'print(pcall(table.setn, {}, 2^31)) print(pcall(table.setn, {}, "x"))');
 });

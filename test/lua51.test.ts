@@ -172,6 +172,10 @@ describe('base library', () => {
   same('print calls the global tostring', 'tostring = function() return "T" end print(1, nil)');
   same('print refuses a non-string from tostring', 'tostring = function() return {} end print(pcall(print, 1))');
   same('print of no arguments prints an empty line', 'print()');
+  same('print stops each string at its first NUL, as fputs does', 'print("a\\0b", "c") print("\\0x", "y\\0") print("z")');
+  same('io.write writes NULs', 'io.write("a\\0b", "\\0", "\\n")');
+  same('print has written what came before a tostring that returned a non-string', 'print(pcall(print, 1, 2, setmetatable({}, {__tostring = function() return {} end})))');
+  same('print has written what came before a failing __tostring', 'print(pcall(print, "a", setmetatable({}, {__tostring = function() error("boom") end})))');
   same('type of values', 'print(type(nil), type(1), type("s"), type({}), type(print), type(true), type(coroutine.create(function() end)))');
   same('type needs an argument', 'print(pcall(type))');
   same('rawequal / rawget / rawset', 'local t = setmetatable({}, {__index = function() return 1 end, __newindex = function() end}) rawset(t, "a", 2) print(rawget(t, "a"), rawget(t, "b"), t.b, rawequal(t, t), rawequal(t, {}))');
@@ -183,11 +187,27 @@ describe('base library', () => {
   same('assert failure message', 'print(pcall(assert, false))');
   same('assert with a message', 'print(pcall(assert, nil, "custom"))');
   same('assert with no arguments', 'print(pcall(assert))');
+  same('assert turns a number message into a string', 'print(pcall(assert, false, 12)) print(type(select(2, pcall(assert, false, 12))))');
+  same('assert refuses a table message', 'print(pcall(assert, false, {}))');
+  same('assert with a nil message says assertion failed', 'print(pcall(assert, false, nil))');
+  same('assert failing in a Lua function has its position', 'print(pcall(function() assert(false, "here") end))');
   same('collectgarbage("count") is a number of kilobytes', 'print(type(collectgarbage("count")), collectgarbage("count") > 0)');
   same('collectgarbage() returns 0', 'print(collectgarbage(), collectgarbage("collect"), collectgarbage("stop"), collectgarbage("restart"))');
   same('collectgarbage setpause returns the previous value', 'print(collectgarbage("setpause", 100), collectgarbage("setpause", 200), collectgarbage("setstepmul", 300), collectgarbage("setstepmul"))');
   same('collectgarbage rejects an unknown option', 'print(pcall(collectgarbage, "nope"))');
   same('gcinfo is a number', 'print(type(gcinfo()))');
+  same('collectgarbage: each 5.1 option returns one value of 5.1\'s type', [
+    'for _, o in ipairs({"stop", "restart", "collect", "count", "step", "setpause", "setstepmul"}) do',
+    '  local arg = (o == "setpause" or o == "setstepmul") and 200 or 0',
+    '  io.write(o, " ", select("#", collectgarbage(o, arg)), " ", type(collectgarbage(o, arg)), "\\n")',
+    'end',
+  ].join('\n'));
+  same('collectgarbage("step") with a size beyond the heap finishes a cycle', 'print(collectgarbage("step", 2^20))');
+  same('collectgarbage names the invalid option', 'collectgarbage("x")');
+  same('collectgarbage refuses a 5.2+ option', 'print(pcall(collectgarbage, "isrunning")) print(pcall(collectgarbage, "generational")) print(pcall(collectgarbage, "incremental"))');
+  same('collectgarbage refuses a number as option', 'print(pcall(collectgarbage, 1))');
+  same('collectgarbage with a non-number size', 'print(pcall(collectgarbage, "step", "x"))');
+  same('gcinfo is a positive whole number of kilobytes', 'local g = gcinfo() print(type(g), g > 0, g == math.floor(g))');
   same('newproxy() is a userdata without metatable', 'local p = newproxy() print(type(p), getmetatable(p))');
   same('newproxy(true) has its own metatable', 'local p = newproxy(true) getmetatable(p).__index = {x = 1} print(type(getmetatable(p)), p.x)');
   same('newproxy(proxy) shares the metatable', 'local p = newproxy(true) local q = newproxy(p) print(getmetatable(p) == getmetatable(q))');
@@ -200,6 +220,7 @@ describe('base library', () => {
   same('pcall returns false and the message', 'print(pcall(error, "msg"))');
   same('pcall with no function', 'print(pcall(pcall))');
   same('pcall of a non-function', 'print(pcall(42))');
+  same('recursion through xpcall returns every level\'s results up to the C stack overflow', 'local function f() return xpcall(f, function(m) return m end) end local r = {f()} print(#r, r[#r])');
   same('dofile of a missing file', 'print(pcall(dofile, "/nonexistent/file.lua"))');
   same('loadfile of a missing file', 'print(loadfile("/nonexistent/file.lua"))');
 });
@@ -328,6 +349,37 @@ describe('coroutines', () => {
   same('coroutine.wrap propagates errors', 'local f = coroutine.wrap(function() error("inside") end) print(pcall(f))');
 });
 
+/** Lua that resumes a coroutine running `body` and prints what resume returns. */
+const resumed = (body: string): string => `print(coroutine.resume(coroutine.create(function() ${body} end)))`;
+
+describe('coroutines: yields 5.1 cannot make (C-call boundaries)', () => {
+  same('pcall cannot be yielded across (through coroutine.wrap)', 'print(coroutine.wrap(function() return pcall(coroutine.yield, 1) end)())');
+  same('pcall cannot be yielded across (through coroutine.resume)', resumed('return pcall(coroutine.yield, 1)'));
+  same('a coroutine whose pcall caught the refused yield runs on', resumed('local ok, e = pcall(coroutine.yield, 1) print(ok, e) return "after"'));
+  same('xpcall cannot be yielded across', resumed('return xpcall(function() coroutine.yield(1) end, function(m) return "handled: " .. m end)'));
+  same('a yield inside an __index function is refused', resumed('local t = setmetatable({}, {__index = function(t, k) return coroutine.yield(k) end}) return t.x'));
+  same('a yield inside a __newindex function is refused', resumed('local t = setmetatable({}, {__newindex = function(t, k) coroutine.yield(k) end}) t.x = 1'));
+  same('a yield inside __lt is refused', resumed('local a = setmetatable({}, {__lt = function() coroutine.yield() return true end}) return a < a'));
+  same('a yield inside __eq is refused', resumed('local mt = {__eq = function() coroutine.yield() return true end} return setmetatable({}, mt) == setmetatable({}, mt)'));
+  same('a yield inside __add is refused', resumed('local a = setmetatable({}, {__add = function() coroutine.yield() return 1 end}) return a + 1'));
+  same('a yield inside __concat is refused', resumed('local a = setmetatable({}, {__concat = function() coroutine.yield() return "c" end}) return a .. "x"'));
+  same('a yield inside a __call function is allowed (it is a Lua call)', resumed('return setmetatable({}, {__call = function(self, x) return coroutine.yield(x) end})(5)'));
+  same('a yield inside a table.sort comparator is refused', resumed('table.sort({3, 1, 2}, function(a, b) coroutine.yield() return a < b end)'));
+  same('a yield inside __lt called by table.sort is refused', resumed('local mt = {__lt = function(a, b) coroutine.yield() return a.v < b.v end} local t = {} for i = 1, 3 do t[i] = setmetatable({v = 4 - i}, mt) end table.sort(t)'));
+  same("a yield inside tostring's __tostring is refused", resumed('return tostring(setmetatable({}, {__tostring = function() return coroutine.yield("y") end}))'));
+  same('a yield inside a gsub replacement function is refused', resumed('return ("abc"):gsub(".", function(c) coroutine.yield(c) end)'));
+  same('a yield inside table.foreach is refused', resumed('table.foreach({1}, function() coroutine.yield() end)'));
+  same('a yield inside the iterator of a generic for is refused', resumed('for k in function() coroutine.yield(1) end do end'));
+  same('a yield inside a load reader makes load fail', resumed('return load(function() coroutine.yield(1) end)'));
+  same('a for loop over coroutine.wrap generates values, inside a coroutine too', 'for x in coroutine.wrap(function() for i = 1, 3 do coroutine.yield(i) end end) do io.write(x, " ") end print(coroutine.wrap(function() for x in coroutine.wrap(function() coroutine.yield(1) end) do coroutine.yield(x * 10) end end)())');
+  same('a coroutine resumed inside a metamethod may yield to its resume', resumed('local t = setmetatable({}, {__index = function(t, k) return coroutine.wrap(function() coroutine.yield(k .. "!") end)() end}) return t.x'));
+  same('coroutine.wrap adds the position of its caller to the refusal', 'local f = coroutine.wrap(function() local t = setmetatable({}, {__index = function(t, k) return coroutine.yield(k) end}) return t.x end)\nprint(pcall(function() return f() end))');
+  same('the refusal ends a chunk run by coroutine.wrap with its position', 'local f = coroutine.wrap(function() local t = setmetatable({}, {__index = function(t, k) return coroutine.yield(k) end}) return t.x end)\nf()');
+  same('a refused yield leaves the coroutine dead', 'local co = coroutine.create(function() local t = setmetatable({}, {__index = function() coroutine.yield() end}) return t.x end) print(coroutine.resume(co)) print(coroutine.status(co), coroutine.resume(co))');
+  same('yield on the main thread is refused', 'coroutine.yield(1)');
+  same('yield through pcall on the main thread is refused', 'print(pcall(coroutine.yield, 1))');
+});
+
 describe('errors', () => {
   same('error adds the position of the caller', 'print(pcall(function() error("msg") end))');
   same('error with level 2 points at the caller\'s caller', 'local function f() error("deep", 2) end print(pcall(function() f() end))');
@@ -341,6 +393,37 @@ describe('errors', () => {
   same('runtime error in the main chunk', 'local x = nil .. 1');
   same('bad argument to a library function', 'print(pcall(string.rep))');
   same('deep recursion overflows the stack', 'local function f() return 1 + f() end print(pcall(f))');
+});
+
+describe('debug.traceback as 5.1 prints it', () => {
+  same('at the top level of a chunk lua.c runs', 'print(debug.traceback("msg"))');
+  same('without a message', 'print(debug.traceback())');
+  same('with level 0 (traceback itself)', 'print(debug.traceback("msg", 0))');
+  same('with a level past the stack', 'print(debug.traceback("msg", 50))');
+  same('with a negative level: "(tail call)" levels, as 5.1\'s lua_getstack gives', 'print(debug.traceback("msg", -2))');
+  same('with a level that wraps as a C int', 'print(debug.traceback("msg", 2^32 + 1))');
+  same('with a string level', 'print(debug.traceback("msg", "2"))');
+  same('with a number message', 'print(debug.traceback(12))');
+  same('with a table message returns it untouched', 'local t = {} print(debug.traceback(t) == t, debug.traceback(t, 2) == t)');
+  same('with nil returns nil, and nil then a string returns the string', 'print(debug.traceback(nil), debug.traceback(nil, "x"))');
+  same('names functions as 5.1: globals, locals, upvalues, fields and methods alike', 'local t = {} function t.f() print(debug.traceback("m")) end function t:m() t.f() end local function up() t:m() end function g() up() end g()');
+  same('no name for a metamethod', 'local t = setmetatable({}, {__index = function() print(debug.traceback("m")) end}) local _ = t.x');
+  same('a for iterator is the local "(for generator)"', 'for _ in function() print(debug.traceback("m")) end do end');
+  same('one "(tail call)" level per frame tail calls replaced', 'local function h() print(debug.traceback("m")) end local function g() return h() end local function f() return g() end f()');
+  same('more than 22 levels: the first 11 and the last 10 around "..."', 'local function f(n) if n == 0 then print(debug.traceback("m")) return end f(n - 1) end for n = 8, 12 do f(n) end');
+  same('a level inside the elided part', 'local function f(n) if n == 0 then print(debug.traceback("m", 12)) return end f(n - 1) end f(20)');
+  same('inside pcall', 'print(pcall(debug.traceback, "m"))');
+  same('as an xpcall handler', 'print(xpcall(function() error("x") end, debug.traceback))');
+  same('inside a coroutine: its own stack only', 'local co = coroutine.create(function() print(debug.traceback("m")) coroutine.yield() end) coroutine.resume(co)');
+  same('of a suspended coroutine, from level 0', 'local co = coroutine.create(function() coroutine.yield() end) coroutine.resume(co) print(debug.traceback(co)) print(debug.traceback(co, "m", 1))');
+});
+
+describe('nested C calls: "C stack overflow" after 200, counting lua.c\'s', () => {
+  same('recursion through pcall', 'local function f() return pcall(f) end local r = {f()} print(#r, r[#r])');
+  same('the depth recursion through pcall reaches', 'local d = 0 local function f() d = d + 1 local _, e = pcall(f) return e end print(f(), d)');
+  same('recursion through __index', 'local d = 0 local t = setmetatable({}, {__index = function(t, k) d = d + 1 return t[k] end}) print(pcall(function() return t.x end)) print(d)');
+  same('recursion through pcall inside a coroutine', 'local d = 0 local function f() d = d + 1 local _, e = pcall(f) return e end print(coroutine.wrap(function() return f(), d end)())');
+  same('syntax levels of loadstring count the C calls it is made from', 'for n = 194, 198 do print(n, loadstring("return " .. ("("):rep(n) .. "1" .. (")"):rep(n)) ~= nil) end');
 });
 
 describe('io (host mode)', () => {
@@ -406,4 +489,95 @@ describe('os: date and time', () => {
   same('os.time round-trips through os.date', 'local t = os.time() print(os.time(os.date("*t", t)) == t)');
   same('os.difftime', 'print(os.difftime(10, 4), os.difftime(5))');
   same('os.clock is a number', 'print(type(os.clock()))');
+});
+
+// 5.1's luaL_checkint/luaL_optint are (int)luaL_checkinteger: the 64-bit truncation (-2^63 for NaN,
+// ±inf and anything out of range) cut to its low 32 bits. So 2^31 is -2^31, 2^32 + k is k,
+// -2^31 - 1 is 2^31 - 1, and 1e300, NaN and ±inf are 0.
+describe('int arguments are C ints (luaL_checkint, luaL_optint)', () => {
+  same('select(2^31, ...) is select(-2^31, ...): index out of range', 'print(pcall(function() return select(2^31, "a") end))');
+  same('select(2^32 + 2, ...) is select(2, ...)', 'print(select(2^32 + 2, "a", "b", "c"))');
+  same('select(-2^31 - 1, ...) is select(2^31 - 1, ...): nothing', 'print(select("#", select(-2^31 - 1, "a", "b")))');
+  same('select(1e300), select(0/0) and select(±inf) are select(0): index out of range', [
+    'for _, n in ipairs({1e300, -1e300, 0/0, math.huge, -math.huge}) do',
+    '  print(pcall(function() return select(n, "a") end))',
+    'end',
+  ].join('\n'));
+  same('select truncates 2.7 and -2.7 toward zero', 'print(select(2.7, "a", "b", "c")) print(select(-2.7, "a", "b", "c"))');
+  same('getfenv(1e300), getfenv(0/0) and getfenv(-math.huge) are level 0: the thread\'s globals', 'print(getfenv(1e300) == _G, getfenv(0/0) == _G, getfenv(-math.huge) == _G)');
+  same('getfenv(2^31) is a negative level', 'print(pcall(function() return getfenv(2^31) end))');
+  same('getfenv(2^32 + 1) is getfenv(1)', 'local getfenv = getfenv local env = {} local f = setfenv(function() return getfenv(2^32 + 1) end, env) print(f() == env)');
+  same('getfenv(-2^31 - 1) is level 2^31 - 1: invalid level', 'print(pcall(function() return getfenv(-2^31 - 1) end))');
+  same('setfenv(2^32 + 1, t) sets the caller\'s environment', 'local setfenv = setfenv local function f() setfenv(2^32 + 1, {x = "new"}) return x end print(f())');
+  same('setfenv(1e300, t) is level 0, not the thread (only the number 0 is)', 'print(pcall(setfenv, 1e300, {}))');
+  same('setfenv("0", t) (a numeric string) sets the thread\'s environment', [
+    'local write, tostring, pcall, setfenv, getfenv = io.write, tostring, pcall, setfenv, getfenv',
+    'local t = {} write(tostring(pcall(setfenv, "0", t)), " ", tostring(getfenv(0) == t), "\\n")',
+  ].join('\n'));
+  same('error(msg, 2^32 + 1) is level 1: the position of the caller', 'print(pcall(function() error("msg", 2^32 + 1) end))');
+  same('error(msg, 2^31), (msg, 1e300) and (msg, 0/0) add no position', [
+    'for _, level in ipairs({2^31, 1e300, 0/0, -math.huge}) do print(pcall(function() error("msg", level) end)) end',
+  ].join('\n'));
+  same('error(msg, -2^31 - 1) is level 2^31 - 1: no such level, no position', 'print(pcall(function() error("msg", -2^31 - 1) end))');
+  same('unpack(t, 2^32 + 2, 2^32 + 3) is unpack(t, 2, 3)', 'print(unpack({1, 2, 3}, 2^32 + 2, 2^32 + 3))');
+  same('unpack(t, 1, 2^31) and (t, 1, 1e300) are empty', 'print(select("#", unpack({1, 2, 3}, 1, 2^31)), select("#", unpack({1, 2, 3}, 1, 1e300)), select("#", unpack({1, 2, 3}, 1, 0/0)))');
+  same('unpack(t, 0/0, 2) starts at 0 and unpack(t, -2.7, 1) at -2', 'print(unpack({1, 2, 3}, 0/0, 2)) print(unpack({1, 2, 3}, -2.7, 1))');
+  same('unpack(t, 1, -2^31 - 1) asks for 2^31 - 1 results', 'print(pcall(unpack, {}, 1, -2^31 - 1))');
+  same('tonumber(s, 2^32 + 16) is base 16', 'print(tonumber("ff", 2^32 + 16), tonumber("11", 2^32 + 2))');
+  same('tonumber(s, 2^32 + 10) is base 10, with the decimal rules', 'print(tonumber("1e1", 2^32 + 10), tonumber("0x10", 2^32 + 10))');
+  same('tonumber(s, 1e300), (s, 0/0) and (s, 2^31) are out of range', [
+    'print(pcall(tonumber, "1", 1e300)) print(pcall(tonumber, "1", 0/0)) print(pcall(tonumber, "1", 2^31))',
+  ].join('\n'));
+  same('tonumber truncates a fractional base', 'print(tonumber("11", 2.7), tonumber("ff", 16.9), pcall(tonumber, "1", -2.7))');
+  same('the ipairs iterator\'s int wraps from 2^31 - 1 to -2^31', 'local f = ipairs({}) print(f({[-2^31] = "min"}, 2^31 - 1))');
+  same('the ipairs iterator reads 2^32, 0/0 and math.huge as 0', 'local f = ipairs({}) print(f({"one"}, 2^32)) print(f({"one"}, 0/0)) print(f({"one"}, math.huge))');
+  same('collectgarbage("setpause") and ("setstepmul") keep a C int', [
+    'collectgarbage("setpause", 2^32 + 150)',
+    'print(collectgarbage("setpause", 100), collectgarbage("setstepmul", -2^31 - 1), collectgarbage("setstepmul", 200), collectgarbage("setpause", 0/0), collectgarbage("setpause", 200))',
+  ].join('\n'));
+  same('collectgarbage("step", n) with a negative int n finishes a cycle', 'print(collectgarbage("step", -1), collectgarbage("step", 2^31), collectgarbage("step", -2^31 - 1), collectgarbage("step", 2^32 + 2^20))');
+  same('math.random(2^32 + 3) is math.random(3)', 'math.randomseed(7) local a = {} for i = 1, 8 do a[i] = math.random(2^32 + 3) end print(table.concat(a, " "))');
+  same('math.random(l, u) computes u - l + 1 as a C int', 'math.randomseed(1) print(math.random(0, 2^31 - 1), math.random(-5, 2^31 - 1), math.random(2^31, 2^31 - 1), math.random(1e300, 2^31 - 1))');
+  same('math.random(2^31), (1e300) and (0/0) are empty intervals', 'print(pcall(math.random, 2^31)) print(pcall(math.random, 1e300)) print(pcall(math.random, 0/0)) print(pcall(math.random, 5, 2^32 + 4))');
+  same('math.random truncates 2.7 and -2.7', 'math.randomseed(3) print(math.random(2.7), math.random(-2.7, 2.7), pcall(math.random, -2.7))');
+  same('math.randomseed(2^32 + 5) is math.randomseed(5)', 'math.randomseed(2^32 + 5) local a = math.random(1000) math.randomseed(5) print(a == math.random(1000), a)');
+  same('math.randomseed(0/0), (1e300) and (2^31) seed with 0 and -2^31', 'for _, s in ipairs({0/0, 1e300, -math.huge, 2^31}) do math.randomseed(s) print(math.random(1000)) end');
+  same('math.ldexp\'s exponent is a C int', 'print(math.ldexp(1, 2^32 + 3), math.ldexp(1, 2^31), math.ldexp(1, -2^31 - 1), math.ldexp(3, 1e300), math.ldexp(1, 2.7), math.ldexp(1, -2.7))');
+  same('math.ldexp of 0 and ±inf with extreme exponents is the number itself', 'print(math.ldexp(0, 2^31 - 1), math.ldexp(0, -2^31), math.ldexp(math.huge, -2^31), math.ldexp(-math.huge, 2^31 - 1), math.ldexp(-0, 2^31 - 1))');
+  same('debug.getinfo(2^31) and (-1) describe a "(tail call)" level', [
+    'for _, level in ipairs({2^31, -1, -2.7}) do',
+    '  local t, k = debug.getinfo(level), {}',
+    '  for key, v in pairs(t) do k[#k + 1] = key .. "=" .. tostring(v) end',
+    '  table.sort(k) print(table.concat(k, " "))',
+    'end',
+  ].join('\n'));
+  same('debug.getinfo of a "(tail call)" level checks no option', 'for _, o in ipairs({"S", "l", "u", "n", "f", "L", "xyz"}) do local k = {} for key in pairs(debug.getinfo(-1, o)) do k[#k + 1] = key end table.sort(k) print(o, table.concat(k, " ")) end');
+  same('debug.getinfo(2^32 + 1) is level 1; (1e300) and (0/0) are level 0', 'print(debug.getinfo(2^32 + 1, "S").what, debug.getinfo(1e300, "n").name, debug.getinfo(0/0, "S").what, debug.getinfo(-2^31 - 1))');
+  same('debug.getinfo counts the "(tail call)" level above a tail-called function', 'local function f() return debug.getinfo(2, "Sl") end local function g() return f() end local t = g() print(t.what, t.short_src, t.currentline, t.source)');
+  same('debug.getinfo wants a function or a level', 'print(pcall(debug.getinfo, "x")) print(pcall(debug.getinfo, {})) print(pcall(debug.getinfo, 1, "q")) print(debug.getinfo("1", "l").currentline)');
+  same('debug.getlocal(2^32 + 1, 1) and (1, 2^32 + 1) are getlocal(1, 1)', 'local x = 10 print(debug.getlocal(2^32 + 1, 1)) print(debug.getlocal(1, 2^32 + 1))');
+  same('debug.getlocal(2^31, n) is a "(tail call)" level: no local', 'print(debug.getlocal(2^31, 1)) print(debug.getlocal(-1, 1))');
+  same('debug.getlocal(-2^31 - 1, 1) is level out of range, checked before the index', 'print(pcall(debug.getlocal, -2^31 - 1, 1)) print(pcall(debug.getlocal, -2^31 - 1, "x")) print(pcall(debug.getlocal, 1, "x"))');
+  same('debug.getlocal(1e300, 1) is level 0: getlocal\'s own argument', 'print(debug.getlocal(1e300, 1)) print(debug.getlocal(0/0, 2^32 + 2))');
+  same('debug.setlocal(2^32 + 1, 2^32 + 1, v) sets local 1 of level 1', 'local x = 1 print(debug.setlocal(2^32 + 1, 2^32 + 1, 5), x, debug.setlocal(2^31, 1, 6), x)');
+  same('debug.setlocal checks the level, then the value, then the index', 'print(pcall(debug.setlocal, 1, "x")) print(pcall(debug.setlocal, 1, "x", 1)) print(pcall(debug.setlocal, -2^31 - 1, 1, 1))');
+  same('debug.getupvalue and setupvalue indices are C ints', [
+    'local a, b = 1, 2 local function f() return a + b end',
+    'print(debug.getupvalue(f, 2^32 + 2)) print(debug.setupvalue(f, 2^32 + 1, 10), a)',
+    'print(select("#", debug.getupvalue(f, 2^31)), select("#", debug.getupvalue(f, 2^31 - 1)), select("#", debug.getupvalue(f, 1e300)))',
+  ].join('\n'));
+  same('debug.getupvalue and setupvalue check the value, then the index, then the function, and skip JS functions', [
+    'print(pcall(debug.setupvalue, print, "x")) print(pcall(debug.getupvalue, 1, "x")) print(pcall(debug.getupvalue, 1, 1))',
+    'print(select("#", debug.getupvalue(coroutine.wrap(function() end), 1)))',
+  ].join('\n'));
+  same('debug.sethook\'s count is a C int', [
+    'local hook = function() end',
+    'for _, n in ipairs({2^32 + 5, -2^31 - 1, 2^31, 1e300}) do debug.sethook(hook, "", n) local count = select(3, debug.gethook()) debug.sethook() print(count) end',
+    'print(pcall(debug.sethook, hook, "", "x"))',
+  ].join('\n'));
+  same('debug.traceback\'s level is a C int', 'print(debug.traceback("m", 2^32 + 1)) print(debug.traceback("m", 1e300)) print(debug.traceback("m", -2))');
+  same('os.time\'s fields are C ints', [
+    'print(os.time({year = 2000, month = 1, day = 2^32 + 1}), os.time({year = 2^32 + 2000, month = 2^32 + 1, day = 1}))',
+    'print(os.time({year = 2000, month = 1, day = 1e300}), os.time({year = 1e300, month = 1, day = 1}), os.time({year = 2000, month = 0/0, day = 2.7}))',
+  ].join('\n'));
 });

@@ -47,10 +47,20 @@ const CHUNK_NAME = '=Module:SandboxEscapes';
 /** A real Lua 5.1 binary chunk (`return 42`), as string.dump would have made it. */
 const BYTECODE = execFileSync(REFERENCE_LUA, ['-e', 'io.write(string.dump(function() return 42 end))']);
 
-/** The PHP library every process gets, so that attempts can reach functions that call PHP. */
+/**
+ * The PHP library every process gets, so that attempts can reach functions
+ * that call PHP: php.echo returns its arguments, php.call(f, ...) calls the
+ * Lua function f back (a nested call), php.fail raises a PHP error.
+ */
 async function startClient(command: string): Promise<StandaloneClient> {
   const client = new StandaloneClient(command, serverArgs(1), 1);
-  await client.registerLibrary('php', { echo: (...args) => args });
+  await client.registerLibrary('php', {
+    echo: (...args) => args,
+    call: (fn, ...args) => client.call(fn as LuaFunction, ...args),
+    fail: () => {
+      throw new Error('PHP says no');
+    },
+  });
   const wrapped = await client.wrapPhpFunction((...args) => args);
   // A chunk that keeps the wrapped function where attempts find it: php.wrapped.
   const keep = await client.loadString('php.wrapped = ...', '=setup');
@@ -136,6 +146,12 @@ function show(value: unknown): string {
   );
 }
 
+/** Lua that recurses until "stack overflow", and returns the depth reached and the error. */
+const LUA_DEPTH = 'local depth = 0 local function f() depth = depth + 1 return 1 + f() end local ok, e = pcall(f) return depth, e';
+/** Lua that recurses through pcall until it fails, and returns the error and the depth reached. */
+const PCALL_DEPTH =
+  'local d = 0 local function f() d = d + 1 local _, e = pcall(f) return e end return f(), d';
+
 /** Lua that returns the type of each named global, in order. */
 const typesOf = (names: readonly string[]): string =>
   `return ${names.map((name) => `type(${name})`).join(', ')}`;
@@ -181,6 +197,10 @@ const attempts: Attempt[] = [
     return (table.concat(seen, ' '):gsub('nil', 'error'))` ,
     returns: ['error _G _G _G _G _G _G _G' + ' error'.repeat(22)] },
   { name: 'pcall(getfenv, 1) (level 1 is pcall itself) gives nothing', code: 'return pcall(getfenv, 1)', returns: [true, null] },
+  {
+    name: 'getfenv(1e300), getfenv(0/0), getfenv(2^31): the level is a C int (0, 0 and -2^31)',
+    code: 'local r = {} for _, l in ipairs({1e300, 0/0, 2^31}) do r[#r + 1] = tostring(select(2, pcall(getfenv, l))) end return table.concat(r, " | ")',
+  },
   { name: 'pcall(getfenv, 2) is the chunk environment', code: 'local ok, e = pcall(getfenv, 2) return ok, e == _G', returns: [true, true] },
 
   // --- getfenv of functions ---
@@ -346,11 +366,66 @@ const attempts: Attempt[] = [
   { name: 'unpack of a string', code: 'return pcall(unpack, "abc")' },
   { name: 'select with a negative index', code: 'return pcall(select, -1, "a", "b")' },
   { name: 'select beyond the arguments', code: 'return pcall(select, -5, "a")' },
+  { name: 'select(2^31, ...): the index is a C int, -2^31, out of range', code: 'return select(2^31, "a")', fails: /bad argument #1 to 'select' \(index out of range\)$/ },
 
+
+  // --- pairs order: the base environment and the libraries it shares or copies ---
+  ...['_G', 'string', 'os', 'math', 'table', 'debug'].map((table): Attempt => ({
+    name: `pairs over the sandbox ${table === '_G' ? 'globals' : table} lists the same names in the same order`,
+    code: `local o = {} for k in pairs(${table}) do o[#o + 1] = tostring(k) end return table.concat(o, " ")`,
+  })),
 
   // --- recursion ---
   { name: 'deep Lua recursion is a stack overflow error', code: 'local function f(n) return 1 + f(n + 1) end return pcall(f, 1)' },
+  // Fresh processes: after its first overflow lua5.1 keeps a CallInfo array of 20,000 until its
+  // collector shrinks it, so where a later overflow comes depends on that history.
+  { name: 'uncaught deep recursion sends the whole 16,385-level trace', code: 'local function f() return 1 + f() end f()', fresh: true, fails: /stack overflow$/ },
+  { name: 'Lua recursion stops at the depth lua5.1 allows', code: LUA_DEPTH, fresh: true, returns: [16375, 'Module:SandboxEscapes:1: stack overflow'] },
+  { name: 'Lua recursion in a chunk PHP calls from a tail-called PHP callback stops at the depth lua5.1 allows', code: `return php.call(function() ${LUA_DEPTH} end)`, fresh: true, returns: [16371, 'Module:SandboxEscapes:1: stack overflow'] },
+  { name: 'Lua recursion in a chunk PHP calls from a PHP callback stops at the depth lua5.1 allows', code: `local depth, e = php.call(function() ${LUA_DEPTH} end) return depth, e`, fresh: true, returns: [16370, 'Module:SandboxEscapes:1: stack overflow'] },
   { name: 'recursion through pcall ends in a caught error', code: 'local function f() return pcall(f) end local r = {f()} return r[#r - 1], type(r[#r])', returns: [false, 'string'] },
+  // 5.1 allows 200 nested C calls; below the chunk lua.c's lua_cpcall and lua_pcall and handleCall's xpcall count.
+  { name: 'recursion through pcall', code: 'local function f() return pcall(f) end local r = {f()} return #r, r[#r]', returns: [198, 'C stack overflow'] },
+  { name: 'recursion through pcall: the depth where C stack overflow comes', code: PCALL_DEPTH, returns: ['C stack overflow', 197] },
+  { name: 'recursion through pcall in a chunk PHP calls from a PHP callback', code: `return php.call(function() ${PCALL_DEPTH} end)`, returns: ['C stack overflow', 196] },
+  { name: 'recursion through pcall under a pcall of a PHP callback', code: `return pcall(php.call, function() ${PCALL_DEPTH} end)`, returns: [true, 'C stack overflow', 195] },
+  { name: 'recursion through __index counts the same C calls', code: 'local d = 0 local t = setmetatable({}, {__index = function(t, k) d = d + 1 return t[k] end}) local ok, e = pcall(function() return t.x end) return ok, e, d', returns: [false, 'Module:SandboxEscapes:1: C stack overflow', 195] },
+
+  // --- debug.traceback shows the server's frames as the reference's Lua frames ---
+  { name: 'debug.traceback() at the chunk top level', code: 'return debug.traceback("msg")' },
+  { name: 'debug.traceback() without a message', code: 'return debug.traceback()' },
+  ...['0', '1', '2', '3', '8', '9', '10', '50', '-1', '"2"', '2^32 + 2', '1e300'].map((level): Attempt => ({
+    name: `debug.traceback("msg", ${level})`,
+    code: `return debug.traceback("msg", ${level})`,
+  })),
+  { name: 'debug.traceback(12) (a number message)', code: 'return debug.traceback(12)' },
+  { name: 'debug.traceback(nil) returns nil', code: 'return debug.traceback(nil)', returns: [null] },
+  { name: 'debug.traceback({}, 2) returns the table', code: 'local t = {} return debug.traceback(t, 2) == t', returns: [true] },
+  { name: 'debug.traceback(nil, "x") returns "x"', code: 'return debug.traceback(nil, "x")', returns: ['x'] },
+  { name: 'debug.traceback in functions that were tail-called', code: 'local function g() return debug.traceback("m") end local function f() return g() end return f()' },
+  { name: 'debug.traceback in a metamethod and a for iterator', code: 'local t = setmetatable({}, {__index = function() return debug.traceback("m") end}) local r for x in function(_, k) if not k then return t.x end end do r = x end return r' },
+  {
+    name: 'debug.traceback leaves out the middle of more than 22 levels, server frames counted',
+    code: 'local function f(n) if n == 0 then return debug.traceback("m") end return (f(n - 1)) end local r = {} for n = 8, 16 do r[#r + 1] = f(n) end return table.concat(r, "\n=====\n")',
+  },
+  { name: 'debug.traceback with a level inside the elided part', code: 'local function f(n) if n == 0 then return debug.traceback("m", 12) end return (f(n - 1)) end return f(20)' },
+  { name: 'debug.traceback in a chunk PHP calls from a PHP callback', code: 'local r = php.call(function() return debug.traceback("m") end) return r' },
+  { name: 'debug.traceback in a chunk PHP calls from a tail-called PHP callback', code: 'return php.call(function() return debug.traceback("m") end)' },
+  { name: 'debug.traceback two PHP callbacks deep', code: 'local r = php.call(function() local r = php.call(function(x) return debug.traceback(x, 1) end, "deep") return r end) return r' },
+  { name: 'debug.traceback in a pcall', code: 'return pcall(debug.traceback, "m")' },
+  { name: 'debug.traceback as an xpcall handler', code: 'return xpcall(function() error("x") end, debug.traceback)' },
+  { name: 'debug.traceback in an xpcall handler', code: 'return xpcall(function() local x = nil + 1 end, function(e) return debug.traceback(e, 2) end)' },
+  { name: 'debug.traceback in an xpcall handler of an error PHP raised', code: 'return xpcall(function() php.fail() end, function(e) return debug.traceback(e) end)' },
+  { name: 'debug.traceback in an xpcall handler of an error PHP raised in a tail call', code: 'return xpcall(function() return php.fail() end, function(e) return debug.traceback(e) end)' },
+  { name: 'debug.traceback in an xpcall handler of a PHP function called by xpcall', code: 'return xpcall(php.fail, function(e) return debug.traceback(e) end)' },
+
+  // --- structured traces of errors in nested calls ---
+  { name: 'an error in a chunk PHP calls from a PHP callback', code: 'local r = php.call(function() error("nested") end) return r' },
+  { name: 'an error in a chunk PHP calls from a tail-called PHP callback', code: 'return php.call(function() error("nested") end)' },
+  { name: 'an error PHP raises', code: 'local r = php.fail() return r' },
+  { name: 'an error PHP raises in a tail call', code: 'return php.fail()' },
+  { name: 'an error in a metamethod', code: 'local t = setmetatable({}, {__index = function() error("idx") end}) return t.x' },
+  { name: 'an error in a for iterator', code: 'for x in function() error("it") end do end' },
 
 ];
 
@@ -381,42 +456,4 @@ describe('sandbox escape attempts: mw-lua-standalone and lua5.1 with MWServer.lu
       }
     });
   }
-});
-
-/**
- * Attempts where our outcome differs from lua5.1's because of the Lua library
- * or VM (src/lua51, not the server); left out of the suite and reported.
- */
-const KNOWN_DIFFERENCES: ReadonlyArray<{ name: string; code: string; why: string }> = [
-  { name: 'select(2^31, ...)', code: 'return select(2^31, "a")', why: '5.1 casts 2^31 to a negative int: "index out of range"; ours returns nothing' },
-  {
-    name: 'getfenv(1e300), getfenv(0/0), getfenv(2^31)',
-    code: 'return pcall(getfenv, 1e300)',
-    why: "5.1's luaL_checkint wraps out-of-range levels (1e300 becomes level 0: nil); ours says the level must be non-negative",
-  },
-  {
-    name: 'recursion through pcall',
-    code: 'local function f() return pcall(f) end return f()',
-    why: 'both stop with "C stack overflow" after 200 host calls, but the reference server has more of them below the chunk, so the depth differs',
-  },
-  {
-    name: 'recursion through tostring and __tostring',
-    code: 'local t t = setmetatable({}, {__tostring = function() return tostring(t) end}) return pcall(tostring, t)',
-    why: 'the sandbox tostring and __tostring call each other by tail calls, which never overflow: ours runs until the CPU limit',
-  },
-  {
-    name: 'uncaught deep recursion',
-    code: 'local function f() return 1 + f() end f()',
-    why: '5.1 overflows at 16,380 calls (13 s to send its 16,385-frame trace); ours at about 1,000,000 and the trace is never sent',
-  },
-  {
-    name: 'debug.traceback() at the chunk top level',
-    code: 'return debug.traceback("msg")',
-    why: "5.1 lists the server's own frames (xpcall, MWServer.lua handleCall/dispatch/execute, mw_main.lua); ours stops at the chunk",
-  },
-];
-
-// Listed, not run: some of them (uncaught deep recursion) take minutes to play out.
-describe('known differences from lua5.1 (reported, not run)', () => {
-  for (const { name, why } of KNOWN_DIFFERENCES) it.skip(`${name}: ${why}`, () => undefined);
 });

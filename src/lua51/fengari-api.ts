@@ -95,6 +95,8 @@ export interface LuaApi {
   lua_getglobal(L: LuaState, name: StringArg): number;
   lua_geti(L: LuaState, idx: number, n: number): number;
   lua_getinfo(L: LuaState, what: StringArg, ar: LuaDebug): boolean;
+  /** Pushes the local's value and returns its name, or null (nothing pushed) where there is none. */
+  lua_getlocal(L: LuaState, ar: LuaDebug, n: number): LuaString | null;
   lua_getmetatable(L: LuaState, idx: number): boolean;
   lua_getstack(L: LuaState, level: number, ar: LuaDebug): boolean;
   lua_gettable(L: LuaState, idx: number): number;
@@ -108,6 +110,7 @@ export interface LuaApi {
   lua_isnoneornil(L: LuaState, idx: number): boolean;
   lua_isnumber(L: LuaState, idx: number): boolean;
   lua_isstring(L: LuaState, idx: number): boolean;
+  lua_isthread(L: LuaState, idx: number): boolean;
   lua_istable(L: LuaState, idx: number): boolean;
   lua_load(
     L: LuaState,
@@ -155,6 +158,8 @@ export interface LuaApi {
   lua_settable(L: LuaState, idx: number): void;
   lua_settop(L: LuaState, idx: number): void;
   lua_sethook(L: LuaState, hook: ((L: LuaState, ar: LuaDebug) => void) | null, mask: number, count: number): void;
+  /** Pops the top into the local and returns its name; null (nothing popped) where there is none. */
+  lua_setlocal(L: LuaState, ar: LuaDebug, n: number): LuaString | null;
   lua_setupvalue(L: LuaState, funcindex: number, n: number): LuaString | null;
   lua_toboolean(L: LuaState, idx: number): boolean;
   lua_tointeger(L: LuaState, idx: number): number;
@@ -171,6 +176,7 @@ export interface LuaApi {
   lua_touserdata(L: LuaState, idx: number): unknown;
   lua_type(L: LuaState, idx: number): number;
   lua_typename(L: LuaState, t: number): LuaString;
+  lua_xmove(from: LuaState, to: LuaState, n: number): void;
 }
 
 export interface LauxlibApi {
@@ -190,22 +196,18 @@ export interface LauxlibApi {
   luaL_checkudata(L: LuaState, ud: number, tname: StringArg): object;
   luaL_error(L: LuaState, fmt: StringArg, ...args: unknown[]): never;
   luaL_getmetafield(L: LuaState, obj: number, e: StringArg): number;
-  luaL_getsubtable(L: LuaState, idx: number, fname: StringArg): boolean;
   luaL_len(L: LuaState, idx: number): number;
   luaL_loadbuffer(L: LuaState, buff: LuaString, sz: number | null, name: StringArg | null): number;
   luaL_loadbufferx(L: LuaState, buff: LuaString, sz: number | null, name: StringArg | null, mode: StringArg | null): number;
   luaL_loadfilex(L: LuaState, filename: StringArg | null, mode: StringArg | null): number;
   luaL_loadstring(L: LuaState, s: StringArg): number;
   luaL_newstate(): LuaState;
-  luaL_newmetatable(L: LuaState, tname: StringArg): boolean;
   luaL_optinteger(L: LuaState, arg: number, def: number): number;
   luaL_optlstring(L: LuaState, arg: number, def: StringArg | null): LuaString | null;
   luaL_optnumber(L: LuaState, arg: number, def: number): number;
   luaL_optstring(L: LuaState, arg: number, def: StringArg | null): LuaString | null;
   luaL_ref(L: LuaState, t: number): number;
   luaL_unref(L: LuaState, t: number, ref: number): void;
-  luaL_requiref(L: LuaState, modname: StringArg, openf: LuaJsFunction, glb: boolean | number): void;
-  luaL_setfuncs(L: LuaState, l: Record<string, LuaJsFunction | null>, nup: number): void;
   luaL_setmetatable(L: LuaState, tname: StringArg): void;
   luaL_testudata(L: LuaState, ud: number, tname: StringArg): object | null;
   luaL_tolstring(L: LuaState, idx: number): LuaString;
@@ -215,14 +217,6 @@ export interface LauxlibApi {
 }
 
 export interface LualibApi {
-  luaopen_base: LuaJsFunction;
-  luaopen_coroutine: LuaJsFunction;
-  luaopen_table: LuaJsFunction;
-  luaopen_os: LuaJsFunction;
-  luaopen_string: LuaJsFunction;
-  luaopen_math: LuaJsFunction;
-  luaopen_debug: LuaJsFunction;
-  luaopen_package: LuaJsFunction;
   luaL_openlibs(L: LuaState): void;
 }
 
@@ -234,4 +228,9 @@ export interface FengariApi {
   to_luastring(s: string, cache?: boolean): LuaString;
   to_jsstring(s: LuaString, from?: number, to?: number, replacement_char?: boolean): string;
   lobject: { TValue: new (type: number, value: unknown) => TValue };
+  /** The functions each Fengari library opens, by name (exported by a patch, see fengari-patches.ts). */
+  libraryFunctions: Readonly<Record<FengariLibrary, Readonly<Record<string, LuaJsFunction>>>>;
 }
+
+/** The Fengari libraries whose functions 5.1's libraries partly keep. */
+export type FengariLibrary = 'base' | 'coroutine' | 'math' | 'os' | 'debug';

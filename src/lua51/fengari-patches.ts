@@ -24,8 +24,32 @@ function declare(...fns: Array<(...args: never[]) => unknown>): string {
   return fns.map((fn) => `${fn.toString()}\n`).join('');
 }
 
+/**
+ * Exports the table of functions a Fengari library file opens (as
+ * `library_functions`), so that src/lua51 can build 5.1's library table, in
+ * 5.1's size and order, from the functions it keeps (llibutil.ts).
+ */
+function exportLibraryFunctions(library: string, table: string): { patches: readonly SourcePatch[] } {
+  const line = `module.exports.luaopen_${library} = luaopen_${library};`;
+  return {
+    patches: [
+      {
+        why: `5.1's ${library} library is built from the Fengari functions it keeps, which only the library's own table holds`,
+        find: line,
+        replace: `${line}\nmodule.exports.library_functions = ${table};`,
+        occurrences: 1,
+      },
+    ],
+  };
+}
+
 /** Patches by file name inside `fengari/src`. A `prepend` is module-scope code placed before the file. */
 export const FENGARI_PATCHES: Readonly<Record<string, { prepend?: string; patches: readonly SourcePatch[] }>> = {
+  'lbaselib.js': exportLibraryFunctions('base', 'base_funcs'),
+  'lcorolib.js': exportLibraryFunctions('coroutine', 'co_funcs'),
+  'lmathlib.js': exportLibraryFunctions('math', 'mathlib'),
+  'loslib.js': exportLibraryFunctions('os', 'syslib'),
+  'ldblib.js': exportLibraryFunctions('debug', 'dblib'),
   'luaconf.js': {
     prepend: declare(lua51NumberToString, formatG),
     patches: [
@@ -194,6 +218,16 @@ export const FENGARI_PATCHES: Readonly<Record<string, { prepend?: string; patche
       },
     ],
   },
+  'ltm.js': {
+    patches: [
+      {
+        why: '5.1 calls every metamethod through a C-level call, so a yield inside one is "attempt to yield across metamethod/C-call boundary"',
+        find: '    if (L.ci.callstatus & lstate.CIST_LUA)\n        ldo.luaD_call(L, func, hasres);\n    else\n        ldo.luaD_callnoyield(L, func, hasres);',
+        replace: '    ldo.luaD_callnoyield(L, func, hasres);',
+        occurrences: 1,
+      },
+    ],
+  },
   'llimits.js': {
     prepend: declare(lua51Modulo),
     patches: [
@@ -230,6 +264,12 @@ export const FENGARI_PATCHES: Readonly<Record<string, { prepend?: string; patche
         find: '                for (; n > 0; n--) {\n                    ltable.luaH_setint(h, last--, L.stack[ra + n]);\n                }',
         replace:
           '                if (last > h.sizearray) ltable.luaH_resizearray(L, h, last);\n                for (; n > 0; n--) {\n                    ltable.luaH_setint(h, last--, L.stack[ra + n]);\n                }',
+        occurrences: 1,
+      },
+      {
+        why: '5.1 calls the iterator of a generic for through a C-level call (luaD_call in OP_TFORLOOP), so it cannot yield',
+        find: '                ldo.luaD_call(L, cb, i.C);',
+        replace: '                ldo.luaD_callnoyield(L, cb, i.C);',
         occurrences: 1,
       },
       {
@@ -303,9 +343,25 @@ export const FENGARI_PATCHES: Readonly<Record<string, { prepend?: string; patche
         occurrences: 1,
       },
       {
+        why: '5.1 words every yield it cannot do, in a coroutine or on the main thread, as "attempt to yield across metamethod/C-call boundary"',
+        find: '        if (L !== L.l_G.mainthread)\n            ldebug.luaG_runerror(L, to_luastring("attempt to yield across a JS-call boundary", true));\n        else\n            ldebug.luaG_runerror(L, to_luastring("attempt to yield from outside a coroutine", true));',
+        replace: '        ldebug.luaG_runerror(L, to_luastring("attempt to yield across metamethod/C-call boundary", true));',
+        occurrences: 1,
+      },
+      {
         why: '5.1 stops nested calls at about 16,380 (its CallInfo array may not outgrow LUAI_MAXCALLS) with "stack overflow"; Fengari allowed a million',
         find: '                base = off + 1;\n            }\n\n            let ci = lstate.luaE_extendCI(L);',
         replace: '                base = off + 1;\n            }\n\n            if (L.ci.depth >= 16383)\n                ldebug.luaG_runerror(L, to_luastring("stack overflow", true));\n            let ci = lstate.luaE_extendCI(L);',
+        occurrences: 1,
+      },
+      {
+        why:
+          'a JavaScript exception (such as a failed buffer allocation in a concatenation) can come from a Lua frame whose ' +
+          'stack is full; the native-error handler needs two slots there, or its own push fails and the error value ' +
+          'becomes the handler function instead of "not enough memory"',
+        find: '                    lapi.lua_pushcfunction(L, atnativeerror);',
+        replace:
+          '                    luaD_checkstack(L, 2);\n                    if (L.ci.top < L.top + 2) L.ci.top = L.top + 2;\n                    lapi.lua_pushcfunction(L, atnativeerror);',
         occurrences: 1,
       },
     ],

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import path from 'node:path';
 import { FENGARI_PATCHES, PINNED_FENGARI_VERSION, patchSource } from './fengari-patches.js';
-import type { FengariApi } from './fengari-api.js';
+import type { FengariApi, LuaJsFunction } from './fengari-api.js';
 import { createLtable } from './ltable.js';
 
 const require = createRequire(import.meta.url);
@@ -69,9 +69,18 @@ function loadPatchedFengari(): FengariApi {
     }
   };
   try {
+    const libraryFunctions = (file: string) =>
+      (require(`fengari/src/${file}`) as { library_functions: Record<string, LuaJsFunction> }).library_functions;
     const api = {
-      ...(require('fengari') as Omit<FengariApi, 'lobject'>),
+      ...(require('fengari') as Omit<FengariApi, 'lobject' | 'libraryFunctions'>),
       lobject: require('fengari/src/lobject.js') as FengariApi['lobject'],
+      libraryFunctions: {
+        base: libraryFunctions('lbaselib.js'),
+        coroutine: libraryFunctions('lcorolib.js'),
+        math: libraryFunctions('lmathlib.js'),
+        os: libraryFunctions('loslib.js'),
+        debug: libraryFunctions('ldblib.js'),
+      },
     };
     const missed = [...Object.keys(FENGARI_PATCHES), ...Object.keys(FENGARI_REPLACEMENTS)].filter(
       (file) => !patchedFiles.has(file),

@@ -1,15 +1,16 @@
 /**
  * Lua 5.1's base library (lbaselib.c) on top of Fengari's 5.3 one: function
  * environments, `unpack`, `loadstring` and the 5.1 `load`, the 5.1 argument
- * rules of `tonumber`, `error`, `xpcall`, raw `pairs`/`ipairs`, `gcinfo`,
- * `newproxy`, and no 5.2+ additions. Chunks are only ever loaded as text.
+ * rules of `tonumber`, `error`, `assert`, `xpcall`, a `pcall` nothing can yield
+ * across, raw `pairs`/`ipairs`, `gcinfo`, `newproxy`, and no 5.2+ additions.
+ * Chunks are only ever loaded as text.
  */
 import fs from 'node:fs';
-import { lauxlib, lua, lualib, to_luastring } from './fengari.js';
+import { lauxlib, lua, to_luastring } from './fengari.js';
 import type { LuaDebug, LuaJsFunction, LuaState, LuaString } from './fengari-api.js';
 import { getStack51, pushFunctionArgument, pushFunctionEnv, setFunctionEnv, setThreadEnv } from './lfenv.js';
 import { strerror } from './lhost.js';
-import { setLibraryFields } from './llibutil.js';
+import { checkint, fengariFunction, optint, registerLibrary, setFunctions } from './llibutil.js';
 import type { HostStreams } from './lhost.js';
 import { str2number, strtoul, isCSpace } from './lstrtod.js';
 
@@ -118,7 +119,8 @@ function luaB_getfenv(L: LuaState): number {
 function luaB_setfenv(L: LuaState): number {
   lauxlib.luaL_checktype(L, 2, LUA_TTABLE);
   pushFunctionArgument(L, false);
-  if (lua.lua_type(L, 1) === LUA_TNUMBER && lua.lua_tonumber(L, 1) === 0) {
+  // The number itself, not its int: setfenv(2^32, t) is level 0 but not the thread's environment; "0" is.
+  if (lua.lua_isnumber(L, 1) && lua.lua_tonumber(L, 1) === 0) {
     setThreadEnv(L, 2);
     return 0;
   }
@@ -128,8 +130,8 @@ function luaB_setfenv(L: LuaState): number {
 
 function luaB_unpack(L: LuaState): number {
   lauxlib.luaL_checktype(L, 1, LUA_TTABLE);
-  let i = lauxlib.luaL_optinteger(L, 2, 1);
-  const last = lua.lua_isnoneornil(L, 3) ? lua.lua_rawlen(L, 1) : lauxlib.luaL_checkinteger(L, 3);
+  let i = optint(L, 2, 1);
+  const last = lua.lua_isnoneornil(L, 3) ? lua.lua_rawlen(L, 1) : checkint(L, 3);
   if (i > last) return 0;
   const n = last - i + 1;
   if (n <= 0 || n + lua.lua_gettop(L) > MAX_C_STACK || !lua.lua_checkstack(L, n)) {
@@ -141,7 +143,7 @@ function luaB_unpack(L: LuaState): number {
 
 /** `tonumber(e [, base])` through C's strtod/strtoul as 5.1 does. */
 function luaB_tonumber(L: LuaState): number {
-  const base = lauxlib.luaL_optinteger(L, 2, 10);
+  const base = optint(L, 2, 10);
   if (base === 10) {
     lauxlib.luaL_checkany(L, 1);
     const type = lua.lua_type(L, 1);
@@ -177,7 +179,7 @@ function luaB_tonumber(L: LuaState): number {
 
 /** 5.1 prefixes the position to strings and numbers alike (`lua_isstring`). */
 function luaB_error(L: LuaState): number {
-  const level = lauxlib.luaL_optinteger(L, 2, 1);
+  const level = optint(L, 2, 1);
   lua.lua_settop(L, 1);
   if (lua.lua_isstring(L, 1) && level > 0) {
     pushWhere51(L, level);
@@ -187,19 +189,27 @@ function luaB_error(L: LuaState): number {
   return lua.lua_error(L);
 }
 
-/** 5.1's `xpcall(f, err)`: no arguments for f, any handler value accepted. */
+/**
+ * 5.1's `xpcall(f, err)`: no arguments for f, any handler value accepted.
+ * `true` goes in first, as in pcall: the stack may be full of results afterwards.
+ */
 function luaB_xpcall(L: LuaState): number {
   lauxlib.luaL_checkany(L, 2);
   lua.lua_settop(L, 2);
   lua.lua_insert(L, 1);
-  const status = lua.lua_pcall(L, 0, LUA_MULTRET, 1);
-  lua.lua_pushboolean(L, status === LUA_OK);
+  lua.lua_pushboolean(L, true);
+  lua.lua_insert(L, 1);
+  const status = lua.lua_pcall(L, 0, LUA_MULTRET, 2);
+  lua.lua_remove(L, 2);
+  if (status === LUA_OK) return lua.lua_gettop(L);
+  lua.lua_pushboolean(L, false);
   lua.lua_replace(L, 1);
-  return lua.lua_gettop(L);
+  return 2;
 }
 
+/** 5.1's `ipairsaux`: the control variable is a C int, and its `i++` wraps from 2^31 - 1 to -2^31. */
 function ipairsStep(L: LuaState): number {
-  const i = lauxlib.luaL_checkinteger(L, 2) + 1;
+  const i = (checkint(L, 2) + 1) | 0;
   lauxlib.luaL_checktype(L, 1, LUA_TTABLE);
   lua.lua_pushnumber(L, i);
   return lua.lua_rawgeti(L, 1, i) === LUA_TNIL ? 0 : 2;
@@ -232,6 +242,20 @@ function luaB_pairs(L: LuaState): number {
   return 3;
 }
 
+/** 5.1's `select(n, ...)`: n is a C int, so 2^31 is -2^31, out of range. */
+function luaB_select(L: LuaState): number {
+  const n = lua.lua_gettop(L);
+  if (lua.lua_type(L, 1) === LUA_TSTRING && lua.lua_tolstring(L, 1)![0] === 35 /* # */) {
+    lua.lua_pushnumber(L, n - 1);
+    return 1;
+  }
+  let i = checkint(L, 1);
+  if (i < 0) i = n + i;
+  else if (i > n) i = n;
+  lauxlib.luaL_argcheck(L, i >= 1, 1, 'index out of range');
+  return n - i;
+}
+
 /** 5.1's tostring: `__tostring` may return anything, `__name` means nothing. */
 function luaB_tostring(L: LuaState): number {
   lauxlib.luaL_checkany(L, 1);
@@ -258,32 +282,37 @@ function luaB_tostring(L: LuaState): number {
 const TAB = to_luastring('\t');
 const NEWLINE = to_luastring('\n');
 
-/** `print` through the global `tostring`, one write per call. */
+/** What C's fputs writes of a Lua string: the bytes before the first NUL. */
+function cString(s: LuaString): LuaString {
+  const nul = s.indexOf(0);
+  return nul < 0 ? s : s.subarray(0, nul);
+}
+
+/**
+ * `print` through the global `tostring`, writing each string as 5.1's fputs
+ * does (up to a NUL). One write per call: what was printed before a failing
+ * `tostring` is still written, as 5.1 has written it by then.
+ */
 function makePrint(streams: HostStreams): LuaJsFunction {
   return (L) => {
     const n = lua.lua_gettop(L);
     const parts: LuaString[] = [];
-    let length = 1;
     lua.lua_getglobal(L, 'tostring');
-    for (let i = 1; i <= n; i++) {
-      lua.lua_pushvalue(L, -1);
-      lua.lua_pushvalue(L, i);
-      lua.lua_call(L, 1, 1);
-      const s = lua.lua_tolstring(L, -1);
-      if (s === null) return lauxlib.luaL_error(L, "'tostring' must return a string to 'print'");
-      if (i > 1) parts.push(TAB);
-      parts.push(s);
-      length += s.length + (i > 1 ? 1 : 0);
-      lua.lua_pop(L, 1);
+    try {
+      for (let i = 1; i <= n; i++) {
+        lua.lua_pushvalue(L, -1);
+        lua.lua_pushvalue(L, i);
+        lua.lua_call(L, 1, 1);
+        const s = lua.lua_tolstring(L, -1);
+        if (s === null) return lauxlib.luaL_error(L, "'tostring' must return a string to 'print'");
+        if (i > 1) parts.push(TAB);
+        parts.push(cString(s));
+        lua.lua_pop(L, 1);
+      }
+      parts.push(NEWLINE);
+    } finally {
+      streams.stdout(Buffer.concat(parts));
     }
-    parts.push(NEWLINE);
-    const line = new Uint8Array(length);
-    let at = 0;
-    for (const part of parts) {
-      line.set(part, at);
-      at += part.length;
-    }
-    streams.stdout(line);
     return 0;
   };
 }
@@ -296,18 +325,23 @@ function heapKilobytes(): number {
 const GC_OPTIONS = ['stop', 'restart', 'collect', 'count', 'step', 'setpause', 'setstepmul'];
 const GC_OPTION_STRINGS = GC_OPTIONS.map((option) => to_luastring(option));
 
-/** The collector is V8's: the 5.1 options are accepted, `count` reports the JS heap. */
+/**
+ * The collector is V8's: the 5.1 options are accepted, `count` reports the JS
+ * heap, and `step` reports a finished cycle when the step covers the whole
+ * heap (5.1 then runs its collector to the end of a cycle).
+ */
 function makeCollectgarbage(): LuaJsFunction {
   const settings = { setpause: 200, setstepmul: 200 };
   return (L) => {
     const option = GC_OPTIONS[lauxlib.luaL_checkoption(L, 1, 'collect', GC_OPTION_STRINGS)]!;
-    const arg = lauxlib.luaL_optinteger(L, 2, 0);
+    const arg = optint(L, 2, 0);
     switch (option) {
       case 'count':
         lua.lua_pushnumber(L, heapKilobytes());
         break;
       case 'step':
-        lua.lua_pushboolean(L, false);
+        // 5.1 shifts the size as an unsigned 64-bit number: a negative int is a step beyond any heap.
+        lua.lua_pushboolean(L, arg < 0 || arg >= heapKilobytes());
         break;
       case 'setpause':
       case 'setstepmul':
@@ -345,31 +379,69 @@ function makeNewproxy(): LuaJsFunction {
   };
 }
 
-/** Opens the base library as `_G` and turns it into 5.1's. */
+/** 5.1's assert: the message is a string (luaL_error's "%s"), positioned like any luaL_error. */
+function luaB_assert(L: LuaState): number {
+  lauxlib.luaL_checkany(L, 1);
+  if (!lua.lua_toboolean(L, 1)) return lauxlib.luaL_error(L, '%s', lauxlib.luaL_optstring(L, 2, 'assertion failed!'));
+  return lua.lua_gettop(L);
+}
+
+/**
+ * 5.1's pcall: a plain lua_pcall, so nothing called under it can yield (5.3's
+ * resumes across it). `true` goes below the function first, as Fengari's own
+ * pcall does: the stack may be full of results afterwards.
+ */
+function luaB_pcall(L: LuaState): number {
+  lauxlib.luaL_checkany(L, 1);
+  lua.lua_pushboolean(L, true);
+  lua.lua_insert(L, 1);
+  if (lua.lua_pcall(L, lua.lua_gettop(L) - 2, LUA_MULTRET, 0) === LUA_OK) return lua.lua_gettop(L);
+  lua.lua_pushboolean(L, false);
+  lua.lua_insert(L, -2);
+  return 2;
+}
+
+/**
+ * Opens the base library into the globals as 5.1's `base_open` does, in its
+ * order: `_G`, lbaselib.c's `base_funcs`, `_VERSION`, `ipairs`, `pairs`,
+ * `newproxy`. Leaves nothing on the stack.
+ */
 export function openBase51(L: LuaState, streams: HostStreams): void {
-  lauxlib.luaL_requiref(L, '_G', lualib.luaopen_base, 1);
-  const functions: Record<string, LuaJsFunction | null> = {
-    collectgarbage: makeCollectgarbage(),
-    dofile: luaB_dofile,
-    error: luaB_error,
-    gcinfo: luaB_gcinfo,
-    getfenv: luaB_getfenv,
-    ipairs: luaB_ipairs,
-    load: luaB_load,
-    loadfile: luaB_loadfile,
-    loadstring: luaB_loadstring,
-    newproxy: makeNewproxy(),
-    pairs: luaB_pairs,
-    print: makePrint(streams),
-    setfenv: luaB_setfenv,
-    tonumber: luaB_tonumber,
-    tostring: luaB_tostring,
-    unpack: luaB_unpack,
-    xpcall: luaB_xpcall,
-    rawlen: null,
-  };
-  setLibraryFields(L, functions);
+  lua.lua_pushglobaltable(L);
+  lua.lua_setglobal(L, '_G');
+  registerLibrary(L, '_G', [
+    ['assert', luaB_assert],
+    ['collectgarbage', makeCollectgarbage()],
+    ['dofile', luaB_dofile],
+    ['error', luaB_error],
+    ['gcinfo', luaB_gcinfo],
+    ['getfenv', luaB_getfenv],
+    ['getmetatable', fengariFunction('base', 'getmetatable')],
+    ['loadfile', luaB_loadfile],
+    ['load', luaB_load],
+    ['loadstring', luaB_loadstring],
+    ['next', fengariFunction('base', 'next')],
+    ['pcall', luaB_pcall],
+    ['print', makePrint(streams)],
+    ['rawequal', fengariFunction('base', 'rawequal')],
+    ['rawget', fengariFunction('base', 'rawget')],
+    ['rawset', fengariFunction('base', 'rawset')],
+    ['select', luaB_select],
+    ['setfenv', luaB_setfenv],
+    ['setmetatable', fengariFunction('base', 'setmetatable')],
+    ['tonumber', luaB_tonumber],
+    ['tostring', luaB_tostring],
+    ['type', fengariFunction('base', 'type')],
+    ['unpack', luaB_unpack],
+    ['xpcall', luaB_xpcall],
+  ]);
   lua.lua_pushliteral(L, 'Lua 5.1');
-  lua.lua_setfield(L, -2, '_VERSION');
+  lua.lua_setglobal(L, '_VERSION');
+  setFunctions(L, [
+    ['ipairs', luaB_ipairs],
+    ['pairs', luaB_pairs],
+  ]);
+  lua.lua_pushcfunction(L, makeNewproxy());
+  lua.lua_setglobal(L, 'newproxy');
   lua.lua_pop(L, 1);
 }

@@ -3,9 +3,9 @@
  * coroutines run Lua functions only, `running` is nil on the main thread,
  * no `isyieldable`.
  */
-import { lauxlib, lua, lualib } from './fengari.js';
+import { lauxlib, lua } from './fengari.js';
 import type { LuaJsFunction, LuaState } from './fengari-api.js';
-import { setLibraryFields } from './llibutil.js';
+import { fengariFunction, registerLibrary } from './llibutil.js';
 
 /** Wraps create/wrap with 5.1's "Lua function expected" check. */
 function requiringLuaFunction(original: LuaJsFunction): LuaJsFunction {
@@ -20,22 +20,15 @@ function coRunning(L: LuaState): number {
   return 1;
 }
 
-function fieldFunction(L: LuaState, name: string): LuaJsFunction {
-  lua.lua_getfield(L, -1, name);
-  const fn = lua.lua_tocfunction(L, -1);
-  lua.lua_pop(L, 1);
-  if (fn === null) throw new Error(`Fengari's coroutine.${name} is not a JS function`);
-  return fn;
-}
-
-/** Opens `coroutine` as 5.1's. */
+/** Opens `coroutine` as 5.1's (lbaselib.c's `co_funcs`, registered right after the base library). */
 export function openCoroutine51(L: LuaState): void {
-  lauxlib.luaL_requiref(L, 'coroutine', lualib.luaopen_coroutine, 1);
-  setLibraryFields(L, {
-    create: requiringLuaFunction(fieldFunction(L, 'create')),
-    wrap: requiringLuaFunction(fieldFunction(L, 'wrap')),
-    running: coRunning,
-    isyieldable: null,
-  });
+  registerLibrary(L, 'coroutine', [
+    ['create', requiringLuaFunction(fengariFunction('coroutine', 'create'))],
+    ['resume', fengariFunction('coroutine', 'resume')],
+    ['running', coRunning],
+    ['status', fengariFunction('coroutine', 'status')],
+    ['wrap', requiringLuaFunction(fengariFunction('coroutine', 'wrap'))],
+    ['yield', fengariFunction('coroutine', 'yield')],
+  ]);
   lua.lua_pop(L, 1);
 }

@@ -1,12 +1,13 @@
 /**
  * Lua 5.1's debug library (ldblib.c) over Fengari's: `getfenv`/`setfenv`,
  * upvalue indices that do not count the `_ENV` upvalue every Lua function has
- * here (the parser patch), and none of the 5.2+ additions.
+ * here (the parser patch), 5.1's `traceback`, and none of the 5.2+ additions.
  */
-import { lauxlib, lua, lualib } from './fengari.js';
-import type { LuaJsFunction, LuaState } from './fengari-api.js';
-import { setLibraryFields } from './llibutil.js';
-import { pushFunctionEnv, setFunctionEnv } from './lfenv.js';
+import { lauxlib, lua } from './fengari.js';
+import type { LuaDebug, LuaJsFunction, LuaState, LuaString, StringArg } from './fengari-api.js';
+import { checkint, fengariFunction, registerLibrary, toint } from './llibutil.js';
+import { NO_SUCH_LEVEL, pushFunctionEnv, resolveLevel, setFunctionEnv, TAIL_CALL_LEVEL } from './lfenv.js';
+import { stack51, TAIL_CALL_FRAME, type Frame51 } from './lstack.js';
 
 const { LUA_TFUNCTION, LUA_TTABLE, LUA_TTHREAD } = lua;
 
@@ -26,40 +27,231 @@ function dbSetfenv(L: LuaState): number {
   return 1;
 }
 
-/** Shifts a Lua function's upvalue index past `_ENV`, then runs Fengari's function. */
-function skippingEnvUpvalue(original: LuaJsFunction): LuaJsFunction {
+/** No Lua function has more upvalues (5.3's limit, above 5.1's 60); Fengari takes only int32 indices. */
+const MAX_UPVALUES = 255;
+
+/**
+ * 5.1's `auxupvalue` in its argument order (setupvalue's value, the index as
+ * a C int, the function), no upvalues of JS functions ("cannot touch C
+ * upvalues from Lua"); then a Lua function's index shifted past `_ENV` for
+ * Fengari's function.
+ */
+function skippingEnvUpvalue(original: LuaJsFunction, setting: boolean): LuaJsFunction {
   return (L) => {
+    if (setting) lauxlib.luaL_checkany(L, 3);
+    const n = checkint(L, 2);
     lauxlib.luaL_checktype(L, 1, LUA_TFUNCTION);
-    const n = lauxlib.luaL_checkinteger(L, 2);
-    if (!lua.lua_iscfunction(L, 1)) {
-      if (n < 1) return 0;
-      lua.lua_pushnumber(L, n + 1);
-      lua.lua_replace(L, 2);
+    if (lua.lua_iscfunction(L, 1) || n < 1 || n > MAX_UPVALUES) return 0;
+    lua.lua_pushnumber(L, n + 1);
+    lua.lua_replace(L, 2);
+    return original(L);
+  };
+}
+
+/** 5.1's `getthread`: the thread an optional first argument names, and how far it shifts the others. */
+function threadArgument(L: LuaState): { L1: LuaState; arg: number } {
+  return lua.lua_isthread(L, 1) ? { L1: lua.lua_tothread(L, 1)!, arg: 1 } : { L1: L, arg: 0 };
+}
+
+/**
+ * The Fengari level for a 5.1 level on `L1`, or TAIL_CALL_LEVEL where 5.1's
+ * lua_getstack finds a "(tail call)": a frame a tail call replaced, and any
+ * negative level (an int argument of 2^31 is one), or NO_SUCH_LEVEL.
+ */
+function stackLevel(L1: LuaState, level51: number): number {
+  return level51 < 0 ? TAIL_CALL_LEVEL : resolveLevel(L1, level51);
+}
+
+/** Replaces argument `idx` by a number (what Fengari's function then reads). */
+function replaceArgument(L: LuaState, idx: number, n: number): void {
+  lua.lua_pushnumber(L, n);
+  lua.lua_replace(L, idx);
+}
+
+/**
+ * 5.1's `debug.getinfo([thread,] function | level [, what])`: the level is
+ * `(int)lua_tointeger` of any number, counted as 5.1 counts levels; a
+ * "(tail call)" level is described as 5.1 describes one, whatever `what` asks.
+ */
+function makeGetinfo(original: LuaJsFunction): LuaJsFunction {
+  return (L) => {
+    const { L1, arg } = threadArgument(L);
+    const options = lauxlib.luaL_optstring(L, arg + 2, 'flnSu')!;
+    if (lua.lua_isnumber(L, arg + 1)) {
+      const level = stackLevel(L1, toint(L, arg + 1));
+      if (level === NO_SUCH_LEVEL) {
+        lua.lua_pushnil(L);
+        return 1;
+      }
+      if (level === TAIL_CALL_LEVEL) return pushTailCallInfo(L, options);
+      replaceArgument(L, arg + 1, level);
+    } else if (!lua.lua_isfunction(L, arg + 1)) {
+      return lauxlib.luaL_argerror(L, arg + 1, 'function or level expected');
     }
     return original(L);
   };
 }
 
-function fieldFunction(L: LuaState, name: string): LuaJsFunction {
-  lua.lua_getfield(L, -1, name);
-  const fn = lua.lua_tocfunction(L, -1);
-  lua.lua_pop(L, 1);
-  if (fn === null) throw new Error(`Fengari's debug.${name} is not a JS function`);
-  return fn;
+/** 5.1's getinfo table for a "(tail call)" level (`info_tailcall`): no function, no lines. */
+function pushTailCallInfo(L: LuaState, options: LuaString): number {
+  const has = (option: string): boolean => options.includes(option.charCodeAt(0));
+  lua.lua_createtable(L, 0, 2);
+  const fields: Array<[string, string | number]> = [];
+  if (has('S')) {
+    fields.push(['source', '=(tail call)'], ['short_src', '(tail call)'], ['linedefined', -1], ['lastlinedefined', -1]);
+    fields.push(['what', 'tail']);
+  }
+  if (has('l')) fields.push(['currentline', -1]);
+  if (has('u')) fields.push(['nups', 0]);
+  if (has('n')) fields.push(['name', ''], ['namewhat', '']);
+  for (const [key, value] of fields) {
+    if (typeof value === 'number') lua.lua_pushnumber(L, value);
+    else lua.lua_pushstring(L, value);
+    lua.lua_setfield(L, -2, key);
+  }
+  return 1;
 }
 
-/** Opens `debug` as 5.1's. */
+/**
+ * The frame at Fengari level `level` of `L1`, for lua_getlocal/lua_setlocal,
+ * with room on L1 for the value they move.
+ */
+function frameOn(L: LuaState, L1: LuaState, level: number): LuaDebug {
+  const ar = new lua.lua_Debug();
+  lua.lua_getstack(L1, level, ar);
+  if (L1 !== L && !lua.lua_checkstack(L1, 1)) lauxlib.luaL_error(L, 'stack overflow');
+  return ar;
+}
+
+/**
+ * 5.1's `debug.getlocal([thread,] level, n)`: both C ints, the level checked
+ * first. A "(tail call)" level has no locals (lua.c's stack bottom, which 5.1
+ * looks at for one, has none either). The arguments stay as given: at level
+ * 0 they are the locals asked for.
+ */
+function dbGetlocal(L: LuaState): number {
+  const { L1, arg } = threadArgument(L);
+  const level = stackLevel(L1, checkint(L, arg + 1));
+  if (level === NO_SUCH_LEVEL) return lauxlib.luaL_argerror(L, arg + 1, 'level out of range');
+  const n = checkint(L, arg + 2);
+  const name = level === TAIL_CALL_LEVEL ? null : lua.lua_getlocal(L1, frameOn(L, L1, level), n);
+  if (name === null) {
+    lua.lua_pushnil(L);
+    return 1;
+  }
+  lua.lua_xmove(L1, L, 1);
+  lua.lua_pushstring(L, name);
+  lua.lua_pushvalue(L, -2);
+  return 2;
+}
+
+/** 5.1's `debug.setlocal([thread,] level, n, value)`: the level, then the value, then n (a C int). */
+function dbSetlocal(L: LuaState): number {
+  const { L1, arg } = threadArgument(L);
+  const level = stackLevel(L1, checkint(L, arg + 1));
+  if (level === NO_SUCH_LEVEL) return lauxlib.luaL_argerror(L, arg + 1, 'level out of range');
+  lauxlib.luaL_checkany(L, arg + 3);
+  lua.lua_settop(L, arg + 3);
+  const n = checkint(L, arg + 2);
+  if (level === TAIL_CALL_LEVEL) {
+    lua.lua_pushnil(L);
+    return 1;
+  }
+  const ar = frameOn(L, L1, level);
+  lua.lua_xmove(L, L1, 1);
+  const name = lua.lua_setlocal(L1, ar, n);
+  // 5.1 always takes the value; 5.3's lua_setlocal leaves it where there is no such local.
+  if (name === null) lua.lua_pop(L1, 1);
+  lua.lua_pushstring(L, name);
+  return 1;
+}
+
+/** 5.1's `debug.sethook`: the count is a C int (luaL_optint); Fengari's function checks the rest in 5.1's order. */
+function makeSethook(original: LuaJsFunction): LuaJsFunction {
+  return (L) => {
+    const arg = threadArgument(L).arg;
+    if (lua.lua_isnumber(L, arg + 3)) replaceArgument(L, arg + 3, toint(L, arg + 3));
+    return original(L);
+  };
+}
+
+/** ldblib.c: a traceback prints the first LEVELS1 levels and the last LEVELS2, with "..." between. */
+const LEVELS1 = 12;
+const LEVELS2 = 10;
+
+/**
+ * 5.1's `debug.traceback([thread,] [message [, level]])` (db_errorfb), over
+ * the stack as 5.1 counts it (lstack.ts). A message that is not a string or
+ * number comes back untouched; a level is a C int, and a negative one is a
+ * "(tail call)" as 5.1's lua_getstack makes it.
+ */
+function dbTraceback(L: LuaState): number {
+  const arg = lua.lua_isthread(L, 1) ? 1 : 0;
+  const L1 = arg === 1 ? lua.lua_tothread(L, 1)! : L;
+  let level: number;
+  if (lua.lua_isnumber(L, arg + 2)) {
+    level = toint(L, arg + 2);
+    lua.lua_pop(L, 1);
+  } else {
+    level = L === L1 ? 1 : 0;
+  }
+  if (lua.lua_gettop(L) === arg) lua.lua_pushliteral(L, '');
+  else if (!lua.lua_isstring(L, arg + 1)) return 1;
+  else lua.lua_pushliteral(L, '\n');
+  lua.lua_pushliteral(L, 'stack traceback:');
+  const frames = stack51(L1, 0);
+  const frameAt = (n: number): Frame51 | undefined => (n < 0 ? TAIL_CALL_FRAME : frames[n]);
+  let firstPart = true;
+  for (let frame = frameAt(level++); frame !== undefined; frame = frameAt(level++)) {
+    if (level > LEVELS1 && firstPart) {
+      if (frameAt(level + LEVELS2) === undefined) {
+        level--;
+      } else {
+        lua.lua_pushliteral(L, '\n\t...');
+        while (frameAt(level + LEVELS2) !== undefined) level++;
+      }
+      firstPart = false;
+      continue;
+    }
+    pushTracebackLine(L, frame);
+    lua.lua_concat(L, lua.lua_gettop(L) - arg);
+  }
+  lua.lua_concat(L, lua.lua_gettop(L) - arg);
+  return 1;
+}
+
+function pushTracebackLine(L: LuaState, frame: Frame51): void {
+  lua.lua_pushfstring(L, '\n\t%s:', frame.short_src);
+  if (frame.currentline > 0) lua.lua_pushfstring(L, '%d:', frame.currentline);
+  const what = firstChar(frame.what);
+  if (frame.namewhat.length > 0) lua.lua_pushfstring(L, " in function '%s'", frame.name ?? '');
+  else if (what === 'm') lua.lua_pushliteral(L, ' in main chunk');
+  else if (what === 'C' || what === 't') lua.lua_pushliteral(L, ' ?');
+  else lua.lua_pushfstring(L, ' in function <%s:%d>', frame.short_src, frame.linedefined);
+}
+
+/** The first character of a C string, as 5.1 tests `*ar.what`. */
+function firstChar(s: StringArg): string {
+  return typeof s === 'string' ? s.charAt(0) : String.fromCharCode(s[0] ?? 0);
+}
+
+/** Opens `debug` as 5.1's (ldblib.c's `dblib`, in its order). */
 export function openDebug51(L: LuaState): void {
-  lauxlib.luaL_requiref(L, 'debug', lualib.luaopen_debug, 1);
-  setLibraryFields(L, {
-    getfenv: dbGetfenv,
-    setfenv: dbSetfenv,
-    getupvalue: skippingEnvUpvalue(fieldFunction(L, 'getupvalue')),
-    setupvalue: skippingEnvUpvalue(fieldFunction(L, 'setupvalue')),
-    getuservalue: null,
-    setuservalue: null,
-    upvalueid: null,
-    upvaluejoin: null,
-  });
+  registerLibrary(L, 'debug', [
+    ['debug', fengariFunction('debug', 'debug')],
+    ['getfenv', dbGetfenv],
+    ['gethook', fengariFunction('debug', 'gethook')],
+    ['getinfo', makeGetinfo(fengariFunction('debug', 'getinfo'))],
+    ['getlocal', dbGetlocal],
+    ['getregistry', fengariFunction('debug', 'getregistry')],
+    ['getmetatable', fengariFunction('debug', 'getmetatable')],
+    ['getupvalue', skippingEnvUpvalue(fengariFunction('debug', 'getupvalue'), false)],
+    ['setfenv', dbSetfenv],
+    ['sethook', makeSethook(fengariFunction('debug', 'sethook'))],
+    ['setlocal', dbSetlocal],
+    ['setmetatable', fengariFunction('debug', 'setmetatable')],
+    ['setupvalue', skippingEnvUpvalue(fengariFunction('debug', 'setupvalue'), true)],
+    ['traceback', dbTraceback],
+  ]);
   lua.lua_pop(L, 1);
 }

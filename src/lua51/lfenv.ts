@@ -12,6 +12,7 @@
  */
 import { lostTailCalls } from './lcallinfo.js';
 import { fengari, lauxlib, lua } from './fengari.js';
+import { checkint, optint } from './llibutil.js';
 import type { LClosure, LuaDebug, LuaState } from './fengari-api.js';
 
 const { TValue } = fengari.lobject;
@@ -76,7 +77,8 @@ export function pushFunctionArgument(L: LuaState, optional: boolean): void {
     lua.lua_pushvalue(L, 1);
     return;
   }
-  const level51 = optional ? lauxlib.luaL_optinteger(L, 1, 1) : lauxlib.luaL_checkinteger(L, 1);
+  // A C int: 1e300 and NaN are level 0 (the running function), 2^31 is negative.
+  const level51 = optional ? optint(L, 1, 1) : checkint(L, 1);
   lauxlib.luaL_argcheck(L, level51 >= 0, 1, 'level must be non-negative');
   const level = resolveLevel(L, level51);
   if (level === NO_SUCH_LEVEL) {

@@ -13,6 +13,8 @@ import { lauxlib, lua, to_luastring } from './fengari.js';
 import type { LuaJsFunction, LuaState, LuaString } from './fengari-api.js';
 import { errnoOf, strerror } from './lhost.js';
 import type { HostStreams } from './lhost.js';
+import { newMetatable, registerLibrary, setFunctions } from './llibutil.js';
+import type { LibraryFunctions } from './llibutil.js';
 import { strtod } from './lstrtod.js';
 
 const { LUA_TNUMBER, LUA_REGISTRYINDEX } = lua;
@@ -441,15 +443,25 @@ function succeed(L: LuaState): number {
   return 1;
 }
 
-const FILE_METHODS: Record<string, LuaJsFunction> = {
-  close: (L) => closeFile(L, 1),
-  flush: (L) => (toFile(L, 1), succeed(L)),
-  lines: (L) => (toFile(L, 1), pushLines(L, 1, false), 1),
-  read: (L) => gRead(L, toFile(L, 1), 2),
-  seek: fSeek,
-  setvbuf: (L) => (toFile(L, 1), succeed(L)),
-  write: (L) => gWrite(L, toFile(L, 1), 2),
-};
+/** 5.1's `__gc` of a file handle, which Lua code can call too: closes an open file (a standard one stays open). */
+function fGc(L: LuaState): number {
+  const data = lauxlib.luaL_checkudata(L, 1, FILE_HANDLE) as HandleData;
+  if (data.file!.fd !== null) closeFile(L, 1);
+  return 0;
+}
+
+/** liolib.c's `flib`, in its order: the metatable's fields after `__index`. */
+const FILE_METHODS: LibraryFunctions = [
+  ['close', (L) => closeFile(L, 1)],
+  ['flush', (L) => (toFile(L, 1), succeed(L))],
+  ['lines', (L) => (toFile(L, 1), pushLines(L, 1, false), 1)],
+  ['read', (L) => gRead(L, toFile(L, 1), 2)],
+  ['seek', fSeek],
+  ['setvbuf', (L) => (toFile(L, 1), succeed(L))],
+  ['write', (L) => gWrite(L, toFile(L, 1), 2)],
+  ['__gc', fGc],
+  ['__tostring', fToString],
+];
 
 function ioRead(L: LuaState): number {
   return gRead(L, getIoFile(L, IO_INPUT), 1);
@@ -459,37 +471,27 @@ function ioWrite(L: LuaState): number {
   return gWrite(L, getIoFile(L, IO_OUTPUT), 1);
 }
 
-/** Opens `io` with stdin/stdout/stderr on the host. */
+/** Opens `io` as 5.1's `luaopen_io`, with stdin/stdout/stderr on the host. */
 export function openIo51(L: LuaState, streams: HostStreams): void {
-  lauxlib.luaL_newmetatable(L, FILE_HANDLE);
+  newMetatable(L, FILE_HANDLE);
   lua.lua_pushvalue(L, -1);
   lua.lua_setfield(L, -2, '__index');
-  for (const name of Object.keys(FILE_METHODS)) {
-    lua.lua_pushcfunction(L, FILE_METHODS[name]!);
-    lua.lua_setfield(L, -2, name);
-  }
-  lua.lua_pushcfunction(L, fToString);
-  lua.lua_setfield(L, -2, '__tostring');
+  setFunctions(L, FILE_METHODS);
   lua.lua_pop(L, 1);
 
-  lua.lua_createtable(L, 0, 14);
-  const functions: Record<string, LuaJsFunction> = {
-    close: ioClose,
-    flush: (L) => succeed(L),
-    input: gIoFile(IO_INPUT, 'r'),
-    lines: ioLines,
-    open: ioOpen,
-    output: gIoFile(IO_OUTPUT, 'w'),
-    popen: ioPopen,
-    read: ioRead,
-    tmpfile: ioTmpfile,
-    type: ioType,
-    write: ioWrite,
-  };
-  for (const name of Object.keys(functions)) {
-    lua.lua_pushcfunction(L, functions[name]!);
-    lua.lua_setfield(L, -2, name);
-  }
+  registerLibrary(L, 'io', [
+    ['close', ioClose],
+    ['flush', (L) => succeed(L)],
+    ['input', gIoFile(IO_INPUT, 'r')],
+    ['lines', ioLines],
+    ['open', ioOpen],
+    ['output', gIoFile(IO_OUTPUT, 'w')],
+    ['popen', ioPopen],
+    ['read', ioRead],
+    ['tmpfile', ioTmpfile],
+    ['type', ioType],
+    ['write', ioWrite],
+  ]);
   const standard: Array<[string, LuaFile, string | null]> = [
     ['stdin', newFile(0, null, true, false), IO_INPUT],
     ['stdout', newFile(1, streams.stdout, true, false), IO_OUTPUT],
@@ -503,10 +505,5 @@ export function openIo51(L: LuaState, streams: HostStreams): void {
     }
     lua.lua_setfield(L, -2, name);
   }
-  lua.lua_pushvalue(L, -1);
-  lua.lua_setglobal(L, 'io');
-  lauxlib.luaL_getsubtable(L, LUA_REGISTRYINDEX, '_LOADED');
-  lua.lua_pushvalue(L, -2);
-  lua.lua_setfield(L, -2, 'io');
-  lua.lua_pop(L, 2);
+  lua.lua_pop(L, 1);
 }

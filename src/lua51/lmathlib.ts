@@ -4,19 +4,14 @@
  * tanh, atan2), one-argument log and atan, and `random` on glibc's `rand()`
  * so a seeded sequence is the one Debian's lua5.1 produces.
  */
-import { lauxlib, lua, lualib } from './fengari.js';
+import { lauxlib, lua } from './fengari.js';
 import type { LuaJsFunction, LuaState } from './fengari-api.js';
-import { setLibraryFields } from './llibutil.js';
+import { checkint, fengariFunction, registerLibrary } from './llibutil.js';
 
 const { luaL_checknumber: checkNumber } = lauxlib;
 
 /** A quiet NaN with the sign bit set: what x86 produces for invalid operations (prints "-nan"). */
 const NEGATIVE_NAN = new Float64Array(new BigUint64Array([0xfff8000000000000n]).buffer)[0]!;
-
-/** C's (int) conversion that luaL_checkint applies. */
-function checkInt(L: LuaState, arg: number): number {
-  return lauxlib.luaL_checkinteger(L, arg) | 0;
-}
 
 /** glibc's `random()` (TYPE_3 additive feedback generator), which `rand()` is. */
 class GlibcRand {
@@ -63,16 +58,17 @@ function makeRandom(generator: GlibcRand): LuaJsFunction {
         lua.lua_pushnumber(L, r);
         break;
       case 1: {
-        const u = checkInt(L, 1);
+        const u = checkint(L, 1);
         lauxlib.luaL_argcheck(L, 1 <= u, 1, 'interval is empty');
         lua.lua_pushnumber(L, Math.floor(r * u) + 1);
         break;
       }
       case 2: {
-        const l = checkInt(L, 1);
-        const u = checkInt(L, 2);
+        const l = checkint(L, 1);
+        const u = checkint(L, 2);
         lauxlib.luaL_argcheck(L, l <= u, 2, 'interval is empty');
-        lua.lua_pushnumber(L, Math.floor(r * (u - l + 1)) + l);
+        // `u-l+1` is C int arithmetic: random(0, 2^31 - 1) multiplies by -2^31.
+        lua.lua_pushnumber(L, Math.floor(r * ((u - l + 1) | 0)) + l);
         break;
       }
       default:
@@ -157,12 +153,17 @@ function mathFrexp(L: LuaState): number {
 /** C's ldexp, stepping so that 2^e never overflows on its own. */
 function mathLdexp(L: LuaState): number {
   let x = checkNumber(L, 1);
-  let e = checkInt(L, 2);
-  while (e > 1023 && Number.isFinite(x) && x !== 0) {
+  let e = checkint(L, 2);
+  if (x === 0 || !Number.isFinite(x)) {
+    // ±0, ±inf and NaN come back as they are, whatever the exponent (0 * 2^(2^31 - 1) would be NaN).
+    lua.lua_pushnumber(L, x);
+    return 1;
+  }
+  while (e > 1023 && Number.isFinite(x)) {
     x *= 2 ** 1023;
     e -= 1023;
   }
-  while (e < -1022 && x !== 0 && Number.isFinite(x)) {
+  while (e < -1022 && x !== 0) {
     // Step down no further than the normal range, so only the last step rounds.
     const step = Math.max(e, -1022);
     x *= 2 ** step;
@@ -188,42 +189,50 @@ function extremum(greater: boolean): LuaJsFunction {
 
 const RADIANS_PER_DEGREE = Math.PI / 180;
 
-/** Opens `math` as 5.1's. */
+/** Opens `math` as 5.1's `luaopen_math`: lmathlib.c's `mathlib` in its order, then `pi`, `huge` and `mod` (LUA_COMPAT_MOD). */
 export function openMath51(L: LuaState): void {
-  lauxlib.luaL_requiref(L, 'math', lualib.luaopen_math, 1);
   const generator = new GlibcRand();
-  const fields: Record<string, LuaJsFunction | null> = {
-    abs: unary(Math.abs),
-    atan: unary(Math.atan),
-    atan2: mathAtan2,
-    ceil: unary(Math.ceil),
-    cosh: unary(Math.cosh),
-    deg: unary((x) => x / RADIANS_PER_DEGREE),
-    floor: unary(Math.floor),
-    fmod: mathFmod,
-    frexp: mathFrexp,
-    ldexp: mathLdexp,
-    log: unary((x) => (x < 0 ? NEGATIVE_NAN : Math.log(x))),
-    log10: unary(Math.log10),
-    max: extremum(true),
-    min: extremum(false),
-    mod: mathFmod,
-    modf: mathModf,
-    pow: mathPow,
-    rad: unary((x) => x * RADIANS_PER_DEGREE),
-    random: makeRandom(generator),
-    randomseed: (L) => {
-      generator.seed(checkInt(L, 1));
-      return 0;
-    },
-    sinh: unary(Math.sinh),
-    tanh: unary(Math.tanh),
-    maxinteger: null,
-    mininteger: null,
-    tointeger: null,
-    type: null,
-    ult: null,
-  };
-  setLibraryFields(L, fields);
+  registerLibrary(L, 'math', [
+    ['abs', unary(Math.abs)],
+    ['acos', fengariFunction('math', 'acos')],
+    ['asin', fengariFunction('math', 'asin')],
+    ['atan2', mathAtan2],
+    ['atan', unary(Math.atan)],
+    ['ceil', unary(Math.ceil)],
+    ['cosh', unary(Math.cosh)],
+    ['cos', fengariFunction('math', 'cos')],
+    ['deg', unary((x) => x / RADIANS_PER_DEGREE)],
+    ['exp', fengariFunction('math', 'exp')],
+    ['floor', unary(Math.floor)],
+    ['fmod', mathFmod],
+    ['frexp', mathFrexp],
+    ['ldexp', mathLdexp],
+    ['log10', unary(Math.log10)],
+    ['log', unary((x) => (x < 0 ? NEGATIVE_NAN : Math.log(x)))],
+    ['max', extremum(true)],
+    ['min', extremum(false)],
+    ['modf', mathModf],
+    ['pow', mathPow],
+    ['rad', unary((x) => x * RADIANS_PER_DEGREE)],
+    ['random', makeRandom(generator)],
+    [
+      'randomseed',
+      (L) => {
+        generator.seed(checkint(L, 1));
+        return 0;
+      },
+    ],
+    ['sinh', unary(Math.sinh)],
+    ['sin', fengariFunction('math', 'sin')],
+    ['sqrt', fengariFunction('math', 'sqrt')],
+    ['tanh', unary(Math.tanh)],
+    ['tan', fengariFunction('math', 'tan')],
+  ]);
+  lua.lua_pushnumber(L, Math.PI);
+  lua.lua_setfield(L, -2, 'pi');
+  lua.lua_pushnumber(L, Infinity);
+  lua.lua_setfield(L, -2, 'huge');
+  lua.lua_getfield(L, -1, 'fmod');
+  lua.lua_setfield(L, -2, 'mod');
   lua.lua_pop(L, 1);
 }

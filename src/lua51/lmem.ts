@@ -47,12 +47,17 @@ function virtualSize(): number {
   return Number(fs.readFileSync('/proc/self/statm', 'latin1').split(' ', 1)[0]) * PAGE_SIZE;
 }
 
+/** 5.1's allocation failure: the error "not enough memory", which has no position. */
+export function raiseMemoryError(L: LuaState): never {
+  return luaD_throw(L, lua.LUA_ERRMEM);
+}
+
 /** Raises "not enough memory" in L when the process is too close to its limit even after a full collection. */
 export function checkMemory(L: LuaState): void {
   stringBytesSinceCheck = 0;
   if (ceiling === null || virtualSize() <= ceiling) return;
   collectGarbage?.();
-  if (virtualSize() > ceiling) luaD_throw(L, lua.LUA_ERRMEM);
+  if (virtualSize() > ceiling) raiseMemoryError(L);
 }
 
 /** Applies the address-space limit to L and every coroutine it creates. */

@@ -10,6 +10,7 @@ import { lauxlib, lua, to_luastring } from './fengari.js';
 import type { LuaDebug, LuaJsFunction, LuaState, LuaString } from './fengari-api.js';
 import { loadFile51 } from './lbaselib.js';
 import { resolveLevel, setFunctionEnv } from './lfenv.js';
+import { registerLibrary } from './llibutil.js';
 
 const { LUA_OK, LUA_REGISTRYINDEX, LUA_TNIL, LUA_TTABLE } = lua;
 
@@ -237,11 +238,20 @@ function pushClosureWithPackage(L: LuaState, packageIdx: number, fn: LuaJsFuncti
   lua.lua_pushcclosure(L, fn, 1);
 }
 
-function openPackage(L: LuaState): number {
-  lua.lua_createtable(L, 0, 8);
+/**
+ * Opens `package` (and the globals `module` and `require`) as 5.1's
+ * `luaopen_package`, in its order: a table registered for `loadlib` and
+ * `seeall`, then `loaders`, `path`, `cpath`, `config`, `loaded`, `preload`.
+ */
+export function openPackage51(L: LuaState): void {
+  registerLibrary(L, 'package', [
+    ['loadlib', llLoadlib],
+    ['seeall', llSeeall],
+  ]);
   const pkg = lua.lua_gettop(L);
-  lua.lua_createtable(L, 4, 0);
-  [loaderPreload, loaderLua, loaderC, loaderCroot].forEach((loader, i) => {
+  const loaders = [loaderPreload, loaderLua, loaderC, loaderCroot];
+  lua.lua_createtable(L, loaders.length, 0);
+  loaders.forEach((loader, i) => {
     pushClosureWithPackage(L, pkg, loader);
     lua.lua_rawseti(L, -2, i + 1);
   });
@@ -252,25 +262,14 @@ function openPackage(L: LuaState): number {
   lua.lua_setfield(L, pkg, 'cpath');
   lua.lua_pushliteral(L, '/\n;\n?\n!\n-');
   lua.lua_setfield(L, pkg, 'config');
-  lauxlib.luaL_getsubtable(L, LUA_REGISTRYINDEX, LOADED_TABLE);
+  lua.lua_getfield(L, LUA_REGISTRYINDEX, LOADED_TABLE);
   lua.lua_setfield(L, pkg, 'loaded');
   lua.lua_newtable(L);
   lua.lua_setfield(L, pkg, 'preload');
-  lua.lua_pushcfunction(L, llLoadlib);
-  lua.lua_setfield(L, pkg, 'loadlib');
-  lua.lua_pushcfunction(L, llSeeall);
-  lua.lua_setfield(L, pkg, 'seeall');
   lua.lua_pushglobaltable(L);
-  pushClosureWithPackage(L, pkg, llRequire);
-  lua.lua_setfield(L, -2, 'require');
   pushClosureWithPackage(L, pkg, llModule);
   lua.lua_setfield(L, -2, 'module');
-  lua.lua_pop(L, 1);
-  return 1;
-}
-
-/** Opens `package` (and the globals `require` and `module`) as 5.1's. */
-export function openPackage51(L: LuaState): void {
-  lauxlib.luaL_requiref(L, 'package', openPackage, 1);
-  lua.lua_pop(L, 1);
+  pushClosureWithPackage(L, pkg, llRequire);
+  lua.lua_setfield(L, -2, 'require');
+  lua.lua_pop(L, 2);
 }

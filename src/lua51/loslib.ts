@@ -4,9 +4,10 @@
  * clock() is, and `exit` exists only where the process is the script's (the
  * server must never be ended by a module).
  */
-import { lauxlib, lua, lualib } from './fengari.js';
+import { lauxlib, lua } from './fengari.js';
 import type { LuaState } from './fengari-api.js';
-import { setLibraryFields } from './llibutil.js';
+import { fengariFunction, optint, registerLibrary, toint } from './llibutil.js';
+import type { LibraryFunctions } from './llibutil.js';
 import { breakDown, strftimeConversion } from './lstrftime.js';
 
 /** 5.1's `os.date([format [, time]])`: "!" for UTC, "*t" for a table, else strftime per conversion. */
@@ -42,10 +43,10 @@ function osDate(L: LuaState): number {
   return 1;
 }
 
-/** A date-table field as 5.1's `getfield`: a number (truncated), or the default, or an error. */
+/** A date-table field as 5.1's `getfield`: a number (a C int, as struct tm holds it), or the default, or an error. */
 function dateField(L: LuaState, key: string, fallback: number | null): number {
   lua.lua_getfield(L, -1, key);
-  const value = lua.lua_isnumber(L, -1) ? lua.lua_tointeger(L, -1) : null;
+  const value = lua.lua_isnumber(L, -1) ? toint(L, -1) : null;
   lua.lua_pop(L, 1);
   if (value !== null) return value;
   if (fallback === null) return lauxlib.luaL_error(L, "field '%s' missing in date table", key);
@@ -89,12 +90,27 @@ function osClock(L: LuaState): number {
 
 /** 5.1's `os.exit([code])`: a number only (no booleans, no close flag). */
 function osExit(L: LuaState): number {
-  process.exit(lauxlib.luaL_optinteger(L, 1, 0) | 0);
+  process.exit(optint(L, 1, 0));
 }
 
-/** Opens `os` as 5.1's; `exit` only with host I/O. */
+/**
+ * Opens `os` as 5.1's (loslib.c's `syslib`, in its order); `exit` only with
+ * host I/O. The table has 5.1's size either way.
+ */
 export function openOs51(L: LuaState, hostIo: boolean): void {
-  lauxlib.luaL_requiref(L, 'os', lualib.luaopen_os, 1);
-  setLibraryFields(L, { clock: osClock, date: osDate, difftime: osDifftime, time: osTime, exit: hostIo ? osExit : null });
+  const functions: LibraryFunctions = [
+    ['clock', osClock],
+    ['date', osDate],
+    ['difftime', osDifftime],
+    ['execute', fengariFunction('os', 'execute')],
+    ['exit', osExit],
+    ['getenv', fengariFunction('os', 'getenv')],
+    ['remove', fengariFunction('os', 'remove')],
+    ['rename', fengariFunction('os', 'rename')],
+    ['setlocale', fengariFunction('os', 'setlocale')],
+    ['time', osTime],
+    ['tmpname', fengariFunction('os', 'tmpname')],
+  ];
+  registerLibrary(L, 'os', hostIo ? functions : functions.filter(([name]) => name !== 'exit'), functions.length);
   lua.lua_pop(L, 1);
 }

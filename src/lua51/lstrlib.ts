@@ -8,9 +8,12 @@
  * lstrlib.c.
  */
 import { lauxlib, lua } from './fengari.js';
-import type { LuaJsFunction, LuaState, LuaString } from './fengari-api.js';
+import type { LuaState, LuaString } from './fengari-api.js';
+import { checkint, optint, registerLibrary } from './llibutil.js';
+import type { LibraryFunctions } from './llibutil.js';
 import { formatFloat, formatInteger } from './lprintf.js';
 import type { PrintfSpec } from './lprintf.js';
+import { raiseMemoryError } from './lmem.js';
 
 const { LUA_TFUNCTION, LUA_TNUMBER, LUA_TSTRING, LUA_TTABLE } = lua;
 
@@ -67,17 +70,7 @@ class Bytes {
   }
 }
 
-/* ------------------------------------------------------- C argument casts */
-
-/** `luaL_checkint`: the lua_Integer truncated to a C int (mod 2^32). */
-function checkint(L: LuaState, arg: number): number {
-  return lauxlib.luaL_checkinteger(L, arg) | 0;
-}
-
-/** `luaL_optint`. */
-function optint(L: LuaState, arg: number, def: number): number {
-  return lauxlib.luaL_optinteger(L, arg, def) | 0;
-}
+/* -------------------------------------------------------------- positions */
 
 /** Relative string position: negative means back from the end; never below 0. */
 function posrelat(pos: number, len: number): number {
@@ -150,7 +143,7 @@ function str_rep(L: LuaState): number {
     return 1;
   }
   const total = l * n;
-  if (total > MAX_STRING_BYTES) return raise(L, 'not enough memory');
+  if (total > MAX_STRING_BYTES) return raiseMemoryError(L);
   const r = new Uint8Array(total);
   r.set(s);
   let filled = l;
@@ -951,7 +944,7 @@ function str_format(L: LuaState): number {
 /* ---------------------------------------------------------------- opening */
 
 /** lstrlib.c's `strlib`, in its order (the order decides the table's layout, hence `pairs`). */
-const STRLIB: ReadonlyArray<[string, LuaJsFunction]> = [
+const STRLIB: LibraryFunctions = [
   ['byte', str_byte],
   ['char', str_char],
   ['dump', str_dump],
@@ -969,12 +962,9 @@ const STRLIB: ReadonlyArray<[string, LuaJsFunction]> = [
   ['upper', str_upper],
 ];
 
-function luaopen_string(L: LuaState): number {
-  lua.lua_createtable(L, 0, STRLIB.length);
-  for (const [name, fn] of STRLIB) {
-    lua.lua_pushcfunction(L, fn);
-    lua.lua_setfield(L, -2, name);
-  }
+/** Opens `string` as 5.1's `luaopen_string`; the string metatable's __index is this table. */
+export function openString51(L: LuaState): void {
+  registerLibrary(L, 'string', STRLIB);
   /* LUA_COMPAT_GFIND: gfind is gmatch itself */
   lua.lua_getfield(L, -1, 'gmatch');
   lua.lua_setfield(L, -2, 'gfind');
@@ -986,12 +976,5 @@ function luaopen_string(L: LuaState): number {
   lua.lua_pop(L, 1);
   lua.lua_pushvalue(L, -2);
   lua.lua_setfield(L, -2, '__index');
-  lua.lua_pop(L, 1);
-  return 1;
-}
-
-/** Opens `string` as 5.1's; the string metatable's __index is this table. */
-export function openString51(L: LuaState): void {
-  lauxlib.luaL_requiref(L, 'string', luaopen_string, 1);
-  lua.lua_pop(L, 1);
+  lua.lua_pop(L, 2);
 }

@@ -4,9 +4,9 @@
  * of insert/remove, the 5.1 quicksort (its comparison order is observable
  * with inconsistent comparators), and getn/setn/maxn/foreach/foreachi.
  */
-import { lauxlib, lua, lualib } from './fengari.js';
-import type { LuaJsFunction, LuaState, LuaString } from './fengari-api.js';
-import { setLibraryFields } from './llibutil.js';
+import { lauxlib, lua } from './fengari.js';
+import type { LuaState, LuaString } from './fengari-api.js';
+import { checkint, optint, registerLibrary } from './llibutil.js';
 
 const { LUA_TFUNCTION, LUA_TNUMBER, LUA_TTABLE } = lua;
 
@@ -80,7 +80,7 @@ function tinsert(L: LuaState): number {
       pos = end;
       break;
     case 3:
-      pos = lauxlib.luaL_checkinteger(L, 2);
+      pos = checkint(L, 2);
       if (pos > end) end = pos;
       for (let i = end; i > pos; i--) {
         lua.lua_rawgeti(L, 1, i - 1);
@@ -97,7 +97,7 @@ function tinsert(L: LuaState): number {
 /** Out-of-range positions remove nothing and return nothing. */
 function tremove(L: LuaState): number {
   const end = checkedLength(L, 1);
-  let pos = lauxlib.luaL_optinteger(L, 2, end);
+  let pos = optint(L, 2, end);
   if (!(pos >= 1 && pos <= end)) return 0;
   lua.lua_rawgeti(L, 1, pos);
   for (; pos < end; pos++) {
@@ -112,8 +112,8 @@ function tremove(L: LuaState): number {
 function tconcat(L: LuaState): number {
   const sep = lauxlib.luaL_optlstring(L, 2, '')!;
   lauxlib.luaL_checktype(L, 1, LUA_TTABLE);
-  const first = lauxlib.luaL_optinteger(L, 3, 1);
-  const last = lua.lua_isnoneornil(L, 4) ? lua.lua_rawlen(L, 1) : lauxlib.luaL_checkinteger(L, 4);
+  const first = optint(L, 3, 1);
+  const last = lua.lua_isnoneornil(L, 4) ? lua.lua_rawlen(L, 1) : checkint(L, 4);
   const parts: LuaString[] = [];
   let length = 0;
   for (let i = first; i <= last; i++) {
@@ -226,24 +226,18 @@ function tsort(L: LuaState): number {
   return 0;
 }
 
-const TABLE_FUNCTIONS: Record<string, LuaJsFunction | null> = {
-  concat: tconcat,
-  foreach: tforeach,
-  foreachi: tforeachi,
-  getn: tgetn,
-  insert: tinsert,
-  maxn: tmaxn,
-  remove: tremove,
-  setn: tsetn,
-  sort: tsort,
-  move: null,
-  pack: null,
-  unpack: null,
-};
-
-/** Opens `table` as 5.1's. */
+/** Opens `table` as 5.1's (ltablib.c's `tab_funcs`, in its order). */
 export function openTable51(L: LuaState): void {
-  lauxlib.luaL_requiref(L, 'table', lualib.luaopen_table, 1);
-  setLibraryFields(L, TABLE_FUNCTIONS);
+  registerLibrary(L, 'table', [
+    ['concat', tconcat],
+    ['foreach', tforeach],
+    ['foreachi', tforeachi],
+    ['getn', tgetn],
+    ['maxn', tmaxn],
+    ['insert', tinsert],
+    ['remove', tremove],
+    ['setn', tsetn],
+    ['sort', tsort],
+  ]);
   lua.lua_pop(L, 1);
 }

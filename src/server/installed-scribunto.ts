@@ -38,12 +38,17 @@ export interface ServerLines {
   readonly dispatch: FrameLines;
   /** The line of mw_main.lua that starts the server. */
   readonly mainExecute: number;
+  /** MWServer.lua's short_src under lua5.1: the path require found it by. */
+  readonly serverShortSrc: string;
+  /** mw_main.lua's short_src under lua5.1: the path PHP ran it by. */
+  readonly mainShortSrc: string;
 }
 
 const CLASS_NAME = /return 'O:(\d+):"((?:[^"\\]|\\\\)+)":2:\{s:13:"interpreterId";i:' \.\./;
 
+/** `mwMainPath` as PHP gave it, relative or not: lua5.1 names the file by it. */
 export function readInstalledScribunto(mwMainPath: string, includesDir: string): InstalledScribunto {
-  const serverDir = path.dirname(mwMainPath);
+  const serverDir = path.dirname(path.resolve(mwMainPath));
   const serverSource = fs.readFileSync(path.join(serverDir, 'MWServer.lua'), 'latin1');
   const classMatch = CLASS_NAME.exec(serverSource);
   if (!classMatch) {
@@ -69,6 +74,8 @@ export function readInstalledScribunto(mwMainPath: string, includesDir: string):
       handleCall: frameLines(serverSource, 'function MWServer:handleCall(', 'xpcall('),
       dispatch: frameLines(serverSource, 'function MWServer:dispatch(', 'self:handleCall('),
       mainExecute: lineOf(mainSource, 'server:execute()', 1),
+      serverShortSrc,
+      mainShortSrc: shortSource(mwMainPath),
     },
     serializationErrorPosition(message) {
       const found = errorLines.find(({ literal }) => message.startsWith(literal));

@@ -3,7 +3,6 @@
  * failure ends the process with a one-line reason on stderr and status 1.
  */
 import fs from 'node:fs';
-import path from 'node:path';
 import { newLua51State } from '../lua51/state.js';
 import { MessageChannel } from './framing.js';
 import { readInstalledScribunto } from './installed-scribunto.js';
@@ -18,7 +17,7 @@ export function runServer(args: readonly string[]): never {
     }
     const intSize = Number(intSizeText);
     if (intSize !== 4 && intSize !== 8) return fatal("bad argument #2 to 'MWServer:new' (must be 4 or 8)");
-    const scribunto = readInstalledScribunto(path.resolve(mwMainPath!), includesDir ?? '');
+    const scribunto = readInstalledScribunto(mwMainPath!, includesDir ?? '');
     const L = newLua51State({ hostIo: false });
     const server = new Server(L, new MessageChannel(0, 1), { interpreterId, intSize, scribunto }, fatal);
     return server.execute();

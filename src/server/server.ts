@@ -6,18 +6,20 @@
  * until they are encoded, exactly as the reference handles them.
  */
 import { lauxlib, lua } from '../lua51/fengari.js';
-import type { LuaState } from '../lua51/fengari-api.js';
-import { isMakingTailCall } from '../lua51/lcallinfo.js';
+import type { LuaDebug, LuaState } from '../lua51/fengari-api.js';
+import { countHostCallLevels, countHostCCalls, frameIdentity, isMakingTailCall } from '../lua51/lcallinfo.js';
 import { setHostFramesBelowStack, type HostFrame } from '../lua51/lfenv.js';
+import { setHostStack, type Frame51, type HostStack } from '../lua51/lstack.js';
 import { lua51NumberToString } from '../lua51/lnumber.js';
 import { ChunkTable } from './chunks.js';
 import { decodeMessage } from './decode.js';
 import { encodeValue, IterationError, SerializationError, type EncodeOptions } from './encode.js';
 import type { MessageChannel } from './framing.js';
 import type { InstalledScribunto } from './installed-scribunto.js';
+import { C_CALLS_BELOW_EXECUTE, callLevels, hostFramesOf, referenceFrames, type ReferenceFrames } from './reference-frames.js';
 import { buildSandbox } from './sandbox.js';
 import { readStatus } from './status.js';
-import { makeTraceHandler } from './trace.js';
+import { attachTrace } from './trace.js';
 
 export interface ServerOptions {
   readonly interpreterId: number;
@@ -35,8 +37,16 @@ export class Server {
   private readonly protectedFunctions: number;
   /** Registry reference of the base environment of loaded chunks. */
   private readonly baseEnv: number;
-  /** The xpcall handler of handleCall: wraps the error value with a structured backtrace. */
-  private readonly traceHandler: (L: LuaState) => number;
+  /** The reference server's frames that stand where ours are JavaScript. */
+  private readonly frames: ReferenceFrames;
+  /** What getfenv finds past the bottom of the stack while a chunk runs. */
+  private readonly hostFramesBelowACall: readonly HostFrame[];
+  /** Stack levels as lua5.1 running MWServer.lua shows them while a chunk runs. */
+  private readonly hostStack: HostStack;
+  /** The same while a reply is serialized, with the reference's serializer frames left out. */
+  private readonly replyHostStack: HostStack;
+  /** Our Lua→PHP functions' frames that wait in dispatch for PHP's reply. */
+  private readonly waitingForPhp = new Set<object>();
 
   constructor(
     private readonly L: LuaState,
@@ -53,12 +63,18 @@ export class Server {
     const sandbox = buildSandbox(L, options.scribunto);
     this.baseEnv = sandbox.baseEnvRef;
     this.protectedFunctions = sandbox.protectedFunctionsRef;
-    this.traceHandler = makeTraceHandler(options.scribunto.serverLines, (L1) => this.isPhpBridge(L1));
-    setHostFramesBelowStack(FRAMES_BELOW_A_CALL);
+    this.frames = referenceFrames(options.scribunto.serverLines);
+    this.hostFramesBelowACall = hostFramesOf(this.frames.belowChunk);
+    this.hostStack = { below: this.frames.belowChunk, framesFor: (L1, ar) => this.framesFor(L1, ar) };
+    this.replyHostStack = { ...this.hostStack, below: [] };
+    setHostFramesBelowStack(this.hostFramesBelowACall);
+    setHostStack(this.hostStack);
   }
 
   /** Serves requests until PHP quits or closes the pipe. */
   execute(): never {
+    countHostCCalls(this.L, C_CALLS_BELOW_EXECUTE);
+    countHostCallLevels(this.L, callLevels(this.frames.belowChunk));
     this.dispatch();
     return this.fatal('MWServer:execute: dispatch returned without a quit message');
   }
@@ -119,7 +135,7 @@ export class Server {
       lua.lua_remove(L, -2);
       return;
     }
-    lua.lua_pushcfunction(L, this.traceHandler);
+    lua.lua_pushcfunction(L, attachTrace);
     lua.lua_insert(L, -2);
     const handler = lua.lua_gettop(L) - 1;
     const nargs = fieldNumber(L, message, 'nargs');
@@ -285,6 +301,32 @@ export class Server {
     lua.lua_pop(L, 1);
   }
 
+  /** dispatch() for the Lua→PHP function running on `L`, which stands for MWServer:call meanwhile. */
+  private dispatchAwaitingReply(L: LuaState): void {
+    const ar = new lua.lua_Debug();
+    lua.lua_getstack(L, 0, ar);
+    const frame = frameIdentity(ar);
+    this.waitingForPhp.add(frame);
+    // This function's own CallInfo stands for the MWServer:call frame. A
+    // caller that tail-called us keeps its CallInfo here, where the reference's
+    // Lua closure replaced it.
+    countHostCallLevels(L, callLevels(this.frames.waitingForPhp) - 1 - (isMakingTailCall(L, 1) ? 1 : 0));
+    try {
+      this.dispatch();
+    } finally {
+      this.waitingForPhp.delete(frame);
+    }
+  }
+
+  /** The reference's frames in place of the function at the level `ar` describes, if it is one of our Lua→PHP functions. */
+  private framesFor(L: LuaState, ar: LuaDebug): readonly Frame51[] | null {
+    lua.lua_getinfo(L, 'f', ar);
+    const bridge = this.isPhpBridge(L);
+    lua.lua_pop(L, 1);
+    if (!bridge) return null;
+    return this.waitingForPhp.has(frameIdentity(ar)) ? this.frames.waitingForPhp : this.frames.raisingPhpError;
+  }
+
   /** Whether the function on top of the stack is one of ours that calls PHP. */
   private isPhpBridge(L: LuaState): boolean {
     lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, this.protectedFunctions);
@@ -321,7 +363,7 @@ export class Server {
     }
     lua.lua_pop(L, 1);
     this.send(body);
-    this.dispatch();
+    this.dispatchAwaitingReply(L);
     const reply = lua.lua_gettop(L);
     if (fieldString(L, reply, 'op') === 'error') {
       lua.lua_getfield(L, reply, 'value');
@@ -385,7 +427,11 @@ export class Server {
   private sendReply(): void {
     const L = this.L;
     let body: Uint8Array;
+    // The reference's serializer frames, which a __pairs run here would see, are not
+    // described: getfenv finds functions of the real globals past the stack, and
+    // tracebacks and traces end there.
     setHostFramesBelowStack(FRAMES_BELOW_A_REPLY);
+    setHostStack(this.replyHostStack);
     try {
       body = encodeValue(L, -1, this.chunks, this.encodeOptions);
     } catch (error) {
@@ -394,7 +440,8 @@ export class Server {
       body = encodeValue(L, -1, this.chunks, this.encodeOptions);
       lua.lua_pop(L, 2);
     } finally {
-      setHostFramesBelowStack(FRAMES_BELOW_A_CALL);
+      setHostFramesBelowStack(this.hostFramesBelowACall);
+      setHostStack(this.hostStack);
     }
     lua.lua_pop(L, 1);
     this.send(body);
@@ -406,13 +453,10 @@ function describe(error: unknown): string {
 }
 
 /**
- * The reference server's own Lua frames, which getfenv/setfenv reach at levels
- * past the bottom of our stack. Below a chunk PHP calls: the tail call into
- * it, xpcall, handleCall, dispatch, execute, mw_main.lua and the C entry point.
- * Below a __pairs that serializing a reply runs: recursiveEncode, serialize,
- * pcall, sendMessage, dispatch, execute, mw_main.lua and the C entry point.
+ * What getfenv/setfenv find past the bottom of our stack while a reply is
+ * serialized: below a __pairs of the reply, the reference has recursiveEncode,
+ * serialize, pcall, sendMessage, dispatch, execute, mw_main.lua and the C entry point.
  */
-const FRAMES_BELOW_A_CALL: readonly HostFrame[] = ['tail', 'global', 'global', 'global', 'global', 'global', 'global'];
 const FRAMES_BELOW_A_REPLY: readonly HostFrame[] = Array<HostFrame>(8).fill('global');
 
 /** Pushes a reply table `{op=op}` with room for `fields` fields. */

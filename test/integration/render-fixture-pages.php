@@ -5,7 +5,7 @@
  * Scribunto, with whatever LuaStandalone interpreter the wiki's settings name.
  *
  *   MWLS_DATA_DIR=... MWLS_LUA_PATH=... MWLS_ERROR_FILE=... \
- *     php render-fixture-pages.php --conf <wiki>/LocalSettings.php --fixtures <dir> [--save-only]
+ *     php render-fixture-pages.php --conf <wiki>/LocalSettings.php --fixtures <dir> [--pages <dir>] [--save-only]
  *   php render-fixture-pages.php --conf ... --warm-languages en,de   (localisation cache only)
  *
  * The interpreter (luaPath, memoryLimit, cpuLimit, errorFile) and the SQLite
@@ -17,7 +17,8 @@
  *     fixtures/templates/<Name>.wikitext as Template:<Name> (a real edit, so
  *     Scribunto validates each module with the interpreter, as on a wiki);
  *     pages already saved with the same text are left alone;
- *  2. unless --save-only, renders each fixtures/pages/<name>.wikitext as the page
+ *  2. unless --save-only, renders each <name>.wikitext of --pages (default
+ *     fixtures/pages; the pages for tight limits are in another folder) as the page
  *     "Integration test/<name>" the way a page view does: ContentRenderer ->
  *     Parser::parse with canonical parser options (no limit report, whose
  *     timings would differ between runs), then ParserOutput::getText();
@@ -44,6 +45,8 @@ class RenderFixturePages extends Maintenance {
 		$this->addOption( 'fixtures', 'Fixture folder (modules/, templates/, pages/)', false, true );
 		$this->addOption( 'interpreter-stderr-dir', 'Folder for one stderr log (errorFile) per ' .
 			'rendered page, whose content is also returned in the JSON', false, true );
+		$this->addOption( 'pages', 'Folder of the pages to render (default: pages/ of --fixtures)',
+			false, true );
 		$this->addOption( 'save-only', 'Only save the fixture modules and templates ' .
 			'(wiki.ts does it once into the pristine database, see there)' );
 		$this->addOption( 'warm-languages', 'Comma-separated language codes: only fill the ' .
@@ -65,7 +68,8 @@ class RenderFixturePages extends Maintenance {
 		// and pass it on to stderr instead.
 		ob_start();
 		$saveErrors = $this->saveFixturePages( $fixturesDir );
-		$renderedPages = $this->hasOption( 'save-only' ) ? [] : $this->renderTestPages( $fixturesDir );
+		$renderedPages = $this->hasOption( 'save-only' ) ? [] :
+			$this->renderTestPages( $this->getOption( 'pages', "$fixturesDir/pages" ) );
 		$strayOutput = ob_get_clean();
 		if ( $strayOutput !== '' ) {
 			fwrite( STDERR, "stray output while rendering:\n$strayOutput\n" );
@@ -133,14 +137,14 @@ class RenderFixturePages extends Maintenance {
 	}
 
 	/**
-	 * @param string $fixturesDir
+	 * @param string $pagesDir
 	 * @return array<string,array> page name => rendering
 	 */
-	private function renderTestPages( string $fixturesDir ): array {
+	private function renderTestPages( string $pagesDir ): array {
 		$contentRenderer = MediaWikiServices::getInstance()->getContentRenderer();
 		$stderrDir = $this->getOption( 'interpreter-stderr-dir' );
 		$renderedPages = [];
-		foreach ( glob( "$fixturesDir/pages/*.wikitext" ) as $file ) {
+		foreach ( glob( "$pagesDir/*.wikitext" ) as $file ) {
 			$name = basename( $file, '.wikitext' );
 			$startTime = microtime( true );
 			$rendering = [ 'htmlBase64' => null, 'scribuntoErrors' => [], 'exception' => null,

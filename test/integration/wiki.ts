@@ -274,14 +274,15 @@ interface RenderScriptOutput {
 
 /**
  * Saves the fixture modules and templates into a fresh copy of the wiki's
- * database and renders every fixture page, all in one PHP process, with the
- * given interpreter. `renderName` names the per-render folder (data copy and
- * the interpreter's stderr logs, one per page).
+ * database and renders every page of `pagesDir`, all in one PHP process, with
+ * the given interpreter. `renderName` names the per-render folder (data copy
+ * and the interpreter's stderr logs, one per page).
  */
 export async function renderFixturePages(
   wiki: ThrowawayWiki,
   interpreter: InterpreterSettings,
   renderName: string,
+  pagesDir: string = join(fixturesDir, 'pages'),
 ): Promise<FixtureRendering> {
   const startTime = performance.now();
   const renderDir = join(wiki.rootDir, `render-${renderName}`);
@@ -299,6 +300,7 @@ export async function renderFixturePages(
       renderScript,
       '--conf', wiki.localSettingsPath,
       '--fixtures', fixturesDir,
+      '--pages', pagesDir,
       '--interpreter-stderr-dir', pageStderrDir,
     ],
     {
