@@ -44,3 +44,45 @@ describe('syntax error messages quote every token as 5.1 does', () => {
   same("'then' expected", 'if x print(1) end');
   same("'(' expected near a name", 'function f x end');
 });
+
+describe("LUA_COMPAT_VARARG: a vararg function's implicit arg local", () => {
+  same('a vararg function that never uses ... gets 5.1\'s arg table', [
+    'arg = "global"',
+    'local function h(...) return arg end',
+    'local function g(...) local n = select("#", ...) return arg end',
+    'print(type(h(1, 2)), h(1, 2).n, g(1))',
+  ].join('\n'));
+  same('a function that uses ... has a nil arg local, not the global', 'arg = "global" local function f(...) local a = ... return arg, a end print(f(1))');
+  same('the main chunk has no arg local', 'arg = "global" print(arg, ...)');
+  same('arg holds only the extra arguments, with nils, n and #', 'local function f(a, ...) return a, arg[1], arg[2], arg.n, #arg end print(f(1, 2, nil))');
+  same('missing arguments give an empty arg with n = 0', 'local function f(a, b, ...) return arg.n, a, b, next(arg) end print(f()) print(f(1)) print(f(1, 2))');
+  same('arg is a local after the fixed parameters (debug.getlocal)', [
+    'local function f(a, ...) local x = 1',
+    '  local i = 1 while true do local n, v = debug.getlocal(1, i) if not n then break end io.write(n, "=", type(v), " ") i = i + 1 end',
+    '  print() end',
+    'f(1, 2) f()',
+  ].join('\n'));
+  same('assigning to arg changes the local, not the global', 'local function f(...) arg = 5 return arg end print(f(), arg)');
+  same('a local arg in the body shadows the implicit one', 'local function f(a, ...) local arg = "shadow" return arg end print(f(1, 2))');
+  same('pairs over arg skips the nils and ends with n', [
+    'local function f(...) local t = {} for k, v in pairs(arg) do t[#t + 1] = tostring(k) .. "=" .. tostring(v) end return table.concat(t, " ") end',
+    'print(f(1, nil, 3)) print(f())',
+  ].join('\n'));
+  same('unpack(arg, 1, arg.n) gives back every argument', 'local function f(...) return unpack(arg, 1, arg.n) end print(f(1, nil, 3, nil))');
+  same('a closure captures arg as an upvalue', 'local function f(...) return function() arg.n = arg.n + 1 return arg.n, arg[1] end end local c = f("a", "b") print(c()) print(c())');
+  same('... in a nested vararg function leaves the outer arg table', [
+    'local function f(...) local function inner(...) return select("#", ...) end return arg.n, inner(1, 2, 3) end',
+    'print(f(1, 2))',
+  ].join('\n'));
+  same('... in a nested non-vararg function is a syntax error', 'local function f(...) return function() return ... end end');
+  same('a method\'s arg comes after self', 'local t = {} function t:m(...) return self == t, arg.n, arg[1] end print(t:m(7, 8))');
+  same('recursion and tail calls each get their own arg', [
+    'local function f(n, ...) if n == 0 then return arg.n, arg[1], arg[5] end return f(n - 1, n, unpack(arg)) end',
+    'local function g(n, ...) if n == 0 then return arg.n end local r = g(n - 1, n, unpack(arg)) return r end',
+    'print(f(5)) print(g(5))',
+  ].join('\n'));
+  same('indexing a nil arg names the local', 'local function f(...) local _ = ... return arg.x end f()');
+  same('arg in a coroutine body', 'local co = coroutine.wrap(function(...) return arg.n, arg[2] end) print(co(4, 5, 6))');
+  same('arg with many fixed parameters', 'local function f(a, b, c, d, e, f, g, h, ...) return arg.n, arg[1], arg[2], h end print(f(1, 2, 3, 4, 5, 6, 7, 8, 9, 10))');
+  same('string.dump of a function with arg does not fail', 'local function f(...) return arg end print(type(string.dump(f)))');
+});

@@ -15,3 +15,98 @@ describe('the length operator', () => {
   same('# on a table ignores __len', 'print(#setmetatable({1, 2}, {__len = function() return 99 end}))');
   same('# on a string ignores its metatable', 'print(#"abc")');
 });
+
+describe('comparison metamethods are chosen as 5.1 chooses them', () => {
+  same(
+    '== of two tables uses __eq only when both share the same handler, as in 5.1',
+    'local mt = {__eq = function() return true end} local c, d = setmetatable({}, mt), {} ' +
+      'print(c == d, d == c, c ~= d, setmetatable({}, mt) == c)',
+  );
+  same(
+    '== of two tables with separate but identical __eq closures is false',
+    'local function mk() return {__eq = function() return true end} end ' +
+      'print(setmetatable({}, mk()) == setmetatable({}, mk()))',
+  );
+  same(
+    '== of two tables with different metatables holding the same __eq function calls it',
+    'local f = function(a, b) print("eq", a.n, b.n) return true end ' +
+      'print(setmetatable({n = 1}, {__eq = f}) == setmetatable({n = 2}, {__eq = f}))',
+  );
+  same(
+    'the result of __eq becomes a boolean, and ~= negates it',
+    'local r local mt = {__eq = function() return r end} local a, b = setmetatable({}, mt), setmetatable({}, mt) ' +
+      'for _, v in ipairs({1, 0, "x"}) do r = v print(a == b, a ~= b) end r = nil print(a == b, a ~= b) r = false print(a == b)',
+  );
+  same(
+    '__eq is not called for raw-equal operands, nor by rawequal',
+    'local n = 0 local mt = {__eq = function() n = n + 1 return false end} local a, b = setmetatable({}, mt), setmetatable({}, mt) ' +
+      'print(a == a, rawequal(a, b), rawequal(a, a), n) print(a == b, n)',
+  );
+  same(
+    '__eq is never called between a table and a value of another type',
+    'local mt = {__eq = function() print("called") return true end} local a = setmetatable({}, mt) ' +
+      'print(a == 1, 1 == a, a == "x", a == nil, a == print)',
+  );
+  same(
+    '== of two userdata uses __eq only when both handlers are raw-equal',
+    'local f = function() return true end local u = newproxy(true) getmetatable(u).__eq = f ' +
+      'local v = newproxy(u) local w = newproxy(true) getmetatable(w).__eq = f local x = newproxy(true) getmetatable(x).__eq = function() return true end ' +
+      'print(u == v, u == w, u == x, x == u, u == newproxy(false))',
+  );
+  same(
+    '< and <= between tables with __lt/__le on one side only fail as in 5.1',
+    'local mt = {__eq = function() return true end, __lt = function() return true end, __le = function() return true end} ' +
+      'local c, d = setmetatable({}, mt), {} print(pcall(function() return c < d end)) print(pcall(function() return d < c end)) ' +
+      'print(pcall(function() return c <= d end)) print(pcall(function() return d >= c end))',
+  );
+  same(
+    '< and <= between a table and a number fail even when the table has __lt and __le',
+    'local c = setmetatable({}, {__lt = function() return true end, __le = function() return true end}) ' +
+      'print(pcall(function() return c < 1 end)) print(pcall(function() return 1 <= c end)) print(pcall(function() return c > "x" end))',
+  );
+  same(
+    '< and <= between a number and a string fail',
+    'print(pcall(function() return 1 < "2" end)) print(pcall(function() return "1" <= 2 end)) print(pcall(function() return 2 > "1" end))',
+  );
+  same(
+    'compare errors name basic types, not __name, and string with thread reads "two string values"',
+    'local co = coroutine.create(function() end) print(pcall(function() return "a" < co end)) ' +
+      'print(pcall(function() return setmetatable({}, {__name = "X"}) < 1 end)) print(pcall(function() return nil < false end)) ' +
+      'print(pcall(function() return print < print end)) print(pcall(function() return {} < io.stdout end)) print(pcall(function() return co <= co end))',
+  );
+  same(
+    '__lt shared by two metatables is called, with its result made a boolean, and > swaps the operands',
+    'local r local f = function(a, b) print("lt", a.n, b.n) return r end local a, b = setmetatable({n = 1}, {__lt = f}), setmetatable({n = 2}, {__lt = f}) ' +
+      'r = 0 print(a < b) r = nil print(a > b) r = "yes" print(b > a)',
+  );
+  same(
+    '<= without __le uses not (b < a) through a shared __lt',
+    'local f = function(a, b) print("lt", a.n, b.n) return a.n < b.n end local a, b = setmetatable({n = 1}, {__lt = f}), setmetatable({n = 2}, {__lt = f}) ' +
+      'print(a <= b, b <= a, a >= b, a <= a)',
+  );
+  same(
+    '<= falls back to __lt when the __le handlers differ, and fails when neither is shared',
+    'local lt = function(a, b) print("lt") return false end ' +
+      'local a = setmetatable({}, {__lt = lt, __le = function() print("le1") return false end}) ' +
+      'local b = setmetatable({}, {__lt = lt, __le = function() print("le2") return false end}) ' +
+      'print(a <= b) local c = setmetatable({}, {__lt = function() return true end}) print(pcall(function() return a <= c end))',
+  );
+  same(
+    'table.sort compares metatable\'d elements through a shared __lt',
+    'local mt = {__lt = function(a, b) return a.n < b.n end} local t = {} for i, n in ipairs({5, 3, 9, 1, 7}) do t[i] = setmetatable({n = n}, mt) end ' +
+      'table.sort(t) for _, v in ipairs(t) do io.write(v.n, " ") end print()',
+  );
+  same(
+    'table.sort of tables without a shared __lt fails with "attempt to compare two table values"',
+    'local t = {setmetatable({}, {__lt = function() return true end}), setmetatable({}, {__lt = function() return true end}), {}} ' +
+      'print(pcall(table.sort, t)) print(pcall(table.sort, {{}, {}})) print(pcall(table.sort, {1, "x", 2}))',
+  );
+  same(
+    'compare errors name no variables',
+    'local a, b = setmetatable({}, {__lt = function() return true end}), {} local n = 1 print(pcall(function() return n < b end)) return a < b',
+  );
+  same(
+    'booleans compare through a type metatable __lt set with debug.setmetatable',
+    'debug.setmetatable(true, {__lt = function(a, b) return not a and b end}) print(false < true, true < false, pcall(function() return true < 1 end))',
+  );
+});

@@ -347,6 +347,16 @@ describe('coroutines', () => {
   same('coroutine resume/yield', 'local co = coroutine.create(function(a) local b = coroutine.yield(a + 1) return b * 2 end) print(coroutine.resume(co, 1)) print(coroutine.resume(co, 5)) print(coroutine.resume(co))');
   same('coroutine.status', 'local co = coroutine.create(function() coroutine.yield() end) print(coroutine.status(co)) coroutine.resume(co) print(coroutine.status(co)) coroutine.resume(co) print(coroutine.status(co))');
   same('coroutine.wrap propagates errors', 'local f = coroutine.wrap(function() error("inside") end) print(pcall(f))');
+  same(
+    'resuming the running or a normal coroutine is "cannot resume running/normal coroutine", as 5.1.5 words it',
+    'local co co = coroutine.create(function() print(coroutine.resume(co)) ' +
+      'local co2 = coroutine.create(function() print(coroutine.resume(co), coroutine.status(co)) end) coroutine.resume(co2) end) ' +
+      'coroutine.resume(co) print(coroutine.resume(co), coroutine.status(co))',
+  );
+  same('coroutine.resume of a non-coroutine is "coroutine expected"', 'print(pcall(coroutine.resume, 1)) print(pcall(coroutine.status)) coroutine.resume(1)');
+  same('a wrapped coroutine resuming itself is "cannot resume running coroutine"', 'local w w = coroutine.wrap(function() return w() end) print(pcall(w)) print(pcall(w)) w()');
+  same('coroutine.wrap adds the position to a number error, as to a string', 'print(pcall(coroutine.wrap(function() error(42) end))) print(pcall(coroutine.wrap(function() error({}) end)) == false)');
+  same('coroutine.status of a coroutine that resumed another is "normal"', 'local a a = coroutine.create(function() local b = coroutine.create(function() print(coroutine.status(a)) end) coroutine.resume(b) print(coroutine.status(a)) end) coroutine.resume(a)');
 });
 
 /** Lua that resumes a coroutine running `body` and prints what resume returns. */

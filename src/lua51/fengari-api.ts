@@ -150,6 +150,8 @@ export interface LuaApi {
   lua_rawsetp(L: LuaState, idx: number, p: unknown): void;
   lua_remove(L: LuaState, idx: number): void;
   lua_replace(L: LuaState, idx: number): void;
+  /** Resumes `co` from `from` with `narg` arguments on its stack; returns a status code. */
+  lua_resume(co: LuaState, from: LuaState | null, narg: number): number;
   lua_rotate(L: LuaState, idx: number, n: number): void;
   lua_setfield(L: LuaState, idx: number, k: StringArg): void;
   lua_setglobal(L: LuaState, name: StringArg): void;
@@ -157,6 +159,7 @@ export interface LuaApi {
   lua_setmetatable(L: LuaState, idx: number): void;
   lua_settable(L: LuaState, idx: number): void;
   lua_settop(L: LuaState, idx: number): void;
+  lua_status(L: LuaState): number;
   lua_sethook(L: LuaState, hook: ((L: LuaState, ar: LuaDebug) => void) | null, mask: number, count: number): void;
   /** Pops the top into the local and returns its name; null (nothing popped) where there is none. */
   lua_setlocal(L: LuaState, ar: LuaDebug, n: number): LuaString | null;

@@ -48,8 +48,32 @@ export const FENGARI_PATCHES: Readonly<Record<string, { prepend?: string; patche
   'lbaselib.js': exportLibraryFunctions('base', 'base_funcs'),
   'lcorolib.js': exportLibraryFunctions('coroutine', 'co_funcs'),
   'lmathlib.js': exportLibraryFunctions('math', 'mathlib'),
-  'loslib.js': exportLibraryFunctions('os', 'syslib'),
-  'ldblib.js': exportLibraryFunctions('debug', 'dblib'),
+  'loslib.js': {
+    patches: [
+      ...exportLibraryFunctions('os', 'syslib').patches,
+      {
+        why: 'os.tmpname and os.execute load tmp (and with it crypto) and child_process when called, not on every start',
+        find: "    const tmp = require('tmp');\n    const child_process = require('child_process');\n",
+        replace:
+          "    const tmp = { tmpNameSync: () => require('tmp').tmpNameSync() };\n" +
+          "    const child_process = { execSync: (...args) => require('child_process').execSync(...args) };\n",
+        occurrences: 1,
+      },
+    ],
+  },
+  'ldblib.js': {
+    patches: [
+      ...exportLibraryFunctions('debug', 'dblib').patches,
+      {
+        why: 'debug.debug loads readline-sync (and with it child_process) when called, not on every start',
+        find:
+          "    const readlineSync = require('readline-sync');\n    readlineSync.setDefaultOptions({\n        prompt: 'lua_debug> '\n    });\n    getinput = function() {\n        return readlineSync.prompt();\n    };",
+        replace:
+          "    getinput = function() {\n        const readlineSync = require('readline-sync');\n        readlineSync.setDefaultOptions({\n            prompt: 'lua_debug> '\n        });\n        return readlineSync.prompt();\n    };",
+        occurrences: 1,
+      },
+    ],
+  },
   'luaconf.js': {
     prepend: declare(lua51NumberToString, formatG),
     patches: [
@@ -221,6 +245,15 @@ export const FENGARI_PATCHES: Readonly<Record<string, { prepend?: string; patche
   'ltm.js': {
     patches: [
       {
+        why:
+          "5.1 (call_orderTM) calls __lt/__le only when both operands' handlers are raw-equal; 5.3 takes either operand's",
+        find:
+          'const luaT_callorderTM = function(L, p1, p2, event) {\n    let res = new lobject.TValue();\n    if (!luaT_callbinTM(L, p1, p2, res, event))\n        return null;\n    else\n        return !res.l_isfalse();\n};',
+        replace:
+          'const luaT_callorderTM = function(L, p1, p2, event) {\n    const tm1 = luaT_gettmbyobj(L, p1, event);\n    if (tm1.ttisnil())\n        return null;\n    const tm2 = luaT_gettmbyobj(L, p2, event);\n    if (!lvm.luaV_equalobj(null, tm1, tm2))\n        return null;\n    let res = new lobject.TValue();\n    luaT_callTM(L, tm1, p1, p2, res, 1);\n    return !res.l_isfalse();\n};',
+        occurrences: 1,
+      },
+      {
         why: '5.1 calls every metamethod through a C-level call, so a yield inside one is "attempt to yield across metamethod/C-call boundary"',
         find: '    if (L.ci.callstatus & lstate.CIST_LUA)\n        ldo.luaD_call(L, func, hasres);\n    else\n        ldo.luaD_callnoyield(L, func, hasres);',
         replace: '    ldo.luaD_callnoyield(L, func, hasres);',
@@ -241,6 +274,30 @@ export const FENGARI_PATCHES: Readonly<Record<string, { prepend?: string; patche
   },
   'lvm.js': {
     patches: [
+      {
+        why:
+          '5.1 (get_compTM) calls __eq on two tables or userdata only when both metatables hold raw-equal handlers; 5.3 takes either operand\'s',
+        find:
+          '            tm = ltm.fasttm(L, t1.value.metatable, ltm.TMS.TM_EQ);\n            if (tm === null)\n                tm = ltm.fasttm(L, t2.value.metatable, ltm.TMS.TM_EQ);\n            break;',
+        replace:
+          '            tm = ltm.fasttm(L, t1.value.metatable, ltm.TMS.TM_EQ);\n            if (tm !== null && t1.value.metatable !== t2.value.metatable) {\n                const tm2 = ltm.fasttm(L, t2.value.metatable, ltm.TMS.TM_EQ);\n                if (tm2 === null || !luaV_equalobj(null, tm, tm2))\n                    tm = null;\n            }\n            break;',
+        occurrences: 1,
+      },
+      {
+        why: '5.1 never calls __lt or __le for operands of different types: "attempt to compare number with table"',
+        find:
+          '    else {\n        let res = ltm.luaT_callorderTM(L, l, r, ltm.TMS.TM_LT);\n        if (res === null)\n            ldebug.luaG_ordererror(L, l, r);',
+        replace:
+          '    else {\n        if (l.ttnov() !== r.ttnov())\n            ldebug.luaG_ordererror(L, l, r);\n        let res = ltm.luaT_callorderTM(L, l, r, ltm.TMS.TM_LT);\n        if (res === null)\n            ldebug.luaG_ordererror(L, l, r);',
+        occurrences: 1,
+      },
+      {
+        why: '5.1 never calls __le (or __lt in its place) for operands of different types: "attempt to compare number with table"',
+        find: '    else {\n        res = ltm.luaT_callorderTM(L, l, r, ltm.TMS.TM_LE);',
+        replace:
+          '    else {\n        if (l.ttnov() !== r.ttnov())\n            ldebug.luaG_ordererror(L, l, r);\n        res = ltm.luaT_callorderTM(L, l, r, ltm.TMS.TM_LE);',
+        occurrences: 1,
+      },
       {
         why: '5.1 shows one "(tail call)" level per frame a chain of tail calls replaced: count them on the reused CallInfo',
         find: '                    oci.callstatus |= lstate.CIST_TAIL;',
@@ -291,10 +348,29 @@ export const FENGARI_PATCHES: Readonly<Record<string, { prepend?: string; patche
         replace: 'let ncl = null;',
         occurrences: 1,
       },
+      {
+        why:
+          "5.1's LUA_COMPAT_VARARG: a tail call moves the callee's `arg` local down with its fixed parameters, " +
+          'or the register keeps the caller\'s value',
+        find: '                    let lim = nci.l_base + nfunc.value.p.numparams;\n',
+        replace:
+          '                    let lim = nci.l_base + nfunc.value.p.numparams + (nfunc.value.p.vararg51 !== 0 ? 1 : 0);\n',
+        occurrences: 1,
+      },
     ],
   },
   'ldebug.js': {
     patches: [
+      {
+        why:
+          '5.1 names compared types by their basic type names (no __name), and calls them "two X values" when the third ' +
+          'letters agree (so a string compared with a thread is "attempt to compare two string values")',
+        find:
+          '    let t1 = ltm.luaT_objtypename(L, p1);\n    let t2 = ltm.luaT_objtypename(L, p2);\n    if (luastring_eq(t1, t2))\n        luaG_runerror(L, to_luastring("attempt to compare two %s values", true), t1);',
+        replace:
+          '    let t1 = ltm.ttypename(p1.ttnov());\n    let t2 = ltm.ttypename(p2.ttnov());\n    if (t1[2] === t2[2])\n        luaG_runerror(L, to_luastring("attempt to compare two %s values", true), t1);',
+        occurrences: 1,
+      },
       {
         why: '5.1 describes host functions as C functions: what="C", source "=[C]", short_src "[C]"',
         find: '        ar.source = to_luastring("=[JS]", true);\n        ar.linedefined = -1;\n        ar.lastlinedefined = -1;\n        ar.what = to_luastring("J", true);',
@@ -364,6 +440,40 @@ export const FENGARI_PATCHES: Readonly<Record<string, { prepend?: string; patche
           '                    luaD_checkstack(L, 2);\n                    if (L.ci.top < L.top + 2) L.ci.top = L.top + 2;\n                    lapi.lua_pushcfunction(L, atnativeerror);',
         occurrences: 1,
       },
+      {
+        why: "5.1's LUA_COMPAT_VARARG: adjust_varargs builds the implicit `arg` local of a vararg function, which needs the table constructor",
+        find: "const { luaS_newliteral } = require('./lstring.js');\n",
+        replace: "const { luaS_newliteral } = require('./lstring.js');\nconst ltable = require('./ltable.js');\n",
+        occurrences: 1,
+      },
+      {
+        why:
+          "5.1's LUA_COMPAT_VARARG: a vararg function's `arg` local (register numparams, after the fixed parameters) " +
+          'is a new table {extra args..., n = their count} (luaH_new(L, nvar, 1)) when the body never uses `...`, ' +
+          'else nil; it is always pushed so the register never keeps an old value',
+        find:
+          '    for (; i < nfixargs; i++)\n        L.stack[L.top++] = new lobject.TValue(LUA_TNIL, null);\n\n    return base;\n};',
+        replace:
+          '    for (; i < nfixargs; i++)\n        L.stack[L.top++] = new lobject.TValue(LUA_TNIL, null);\n\n' +
+          '    if (p.vararg51 !== 0) {  /* 5.1 LUA_COMPAT_VARARG: the `arg` local */\n' +
+          '        if (p.vararg51 & 4) {  /* VARARG_NEEDSARG */\n' +
+          '            const nvar = actual > nfixargs ? actual - nfixargs : 0;\n' +
+          '            const htab = ltable.luaH_new(L, nvar, 1);\n' +
+          '            for (let k = 0; k < nvar; k++)\n' +
+          '                ltable.luaH_setint(htab, k + 1, L.stack[fixed + nfixargs + k]);\n' +
+          '            const key = new lobject.TValue(LUA_TNIL, null);\n' +
+          '            key.setsvalue(luaS_newliteral(L, "n"));\n' +
+          '            const count = new lobject.TValue(LUA_TNIL, null);\n' +
+          '            count.setfltvalue(nvar);\n' +
+          '            ltable.luaH_setfrom(L, htab, key, count);\n' +
+          '            const t = new lobject.TValue(LUA_TNIL, null);\n' +
+          '            t.sethvalue(htab);\n' +
+          '            L.stack[L.top++] = t;\n' +
+          '        } else\n' +
+          '            L.stack[L.top++] = new lobject.TValue(LUA_TNIL, null);\n' +
+          '    }\n\n    return base;\n};',
+        occurrences: 1,
+      },
     ],
   },
   'lcode.js': {
@@ -401,6 +511,65 @@ export const FENGARI_PATCHES: Readonly<Record<string, { prepend?: string; patche
         find: '    open_func(ls, new_fs, bl);\n    checknext(ls, 40 /* (\'(\').charCodeAt(0) */);',
         replace:
           '    open_func(ls, new_fs, bl);\n    singlevaraux(new_fs, ls.envn, new expdesc(), 1);\n    checknext(ls, 40 /* (\'(\').charCodeAt(0) */);',
+        occurrences: 1,
+      },
+      {
+        why:
+          "5.1's LUA_COMPAT_VARARG: a parameter list with `...` declares a local `arg` after the fixed parameters " +
+          '(not a parameter itself); vararg51 holds 5.1\'s VARARG_HASARG | VARARG_NEEDSARG until the body uses `...`',
+        find:
+          '                    llex.luaX_next(ls);\n                    f.is_vararg = true;  /* declared vararg */\n',
+        replace:
+          '                    llex.luaX_next(ls);\n                    new_localvarliteral(ls, "arg");\n                    nparams++;\n' +
+          '                    f.vararg51 = 2 | 4;  /* VARARG_HASARG | VARARG_NEEDSARG */\n' +
+          '                    f.is_vararg = true;  /* declared vararg */\n',
+        occurrences: 1,
+      },
+      {
+        why: "5.1's LUA_COMPAT_VARARG: the implicit `arg` local is not counted among the fixed parameters",
+        find: '    adjustlocalvars(ls, nparams);\n    f.numparams = fs.nactvar;\n',
+        replace: '    adjustlocalvars(ls, nparams);\n    f.numparams = fs.nactvar - (f.vararg51 !== 0 ? 1 : 0);\n',
+        occurrences: 1,
+      },
+      {
+        why: "5.1's LUA_COMPAT_VARARG: a body that uses `...` gets no `arg` table (5.1 clears VARARG_NEEDSARG), its `arg` is nil",
+        find:
+          '            check_condition(ls, fs.f.is_vararg, to_luastring("cannot use \'...\' outside a vararg function", true));\n',
+        replace:
+          '            check_condition(ls, fs.f.is_vararg, to_luastring("cannot use \'...\' outside a vararg function", true));\n' +
+          '            fs.f.vararg51 &= ~4;  /* VARARG_NEEDSARG */\n',
+        occurrences: 1,
+      },
+    ],
+  },
+  'lfunc.js': {
+    patches: [
+      {
+        why: "5.1's LUA_COMPAT_VARARG: every prototype starts with no implicit `arg` local (the parser sets vararg51)",
+        find: '        this.is_vararg = false;\n',
+        replace: '        this.is_vararg = false;\n        this.vararg51 = 0;      // 5.1 VARARG_HASARG (2) | VARARG_NEEDSARG (4): the `arg` local\n',
+        occurrences: 1,
+      },
+    ],
+  },
+  'ldump.js': {
+    patches: [
+      {
+        why: "5.1's LUA_COMPAT_VARARG: the is_vararg byte carries 5.1's flags, so a dumped function keeps its `arg` local",
+        find: '    DumpByte(f.is_vararg?1:0, D);\n',
+        replace: '    DumpByte(f.is_vararg ? 1 | f.vararg51 : 0, D);\n',
+        occurrences: 1,
+      },
+    ],
+  },
+  'lundump.js': {
+    patches: [
+      {
+        why: "5.1's LUA_COMPAT_VARARG: the is_vararg byte carries 5.1's flags, so a dumped function keeps its `arg` local",
+        find: '        f.is_vararg = this.LoadByte() !== 0;\n',
+        replace:
+          '        const vararg51 = this.LoadByte();\n        f.is_vararg = vararg51 !== 0;\n' +
+          '        f.vararg51 = vararg51 & 6;  /* VARARG_HASARG | VARARG_NEEDSARG */\n',
         occurrences: 1,
       },
     ],

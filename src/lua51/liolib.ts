@@ -5,8 +5,8 @@
  * Writes go straight to the descriptor (or the host streams for stdout and
  * stderr), so output order matches 5.1's line-buffered terminal behaviour.
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { lauxlib, lua, to_luastring } from './fengari.js';
@@ -18,6 +18,13 @@ import type { LibraryFunctions } from './llibutil.js';
 import { strtod } from './lstrtod.js';
 
 const { LUA_TNUMBER, LUA_REGISTRYINDEX } = lua;
+
+const require = createRequire(import.meta.url);
+
+/** Loaded by io.popen only: child_process pulls in net, dgram and streams, which every start would pay for. */
+function childProcess(): typeof import('node:child_process') {
+  return require('node:child_process') as typeof import('node:child_process');
+}
 
 const FILE_HANDLE = 'FILE*';
 const IO_INPUT = 'io.input';
@@ -266,7 +273,7 @@ function closeFile(L: LuaState, idx: number): number {
   const fd = file.fd!;
   file.fd = null;
   if (file.pipeTo) {
-    spawnSync('/bin/sh', ['-c', file.pipeTo.command], { input: Buffer.concat(file.pipeTo.written.map((bytes) => Buffer.from(bytes))), stdio: ['pipe', 'inherit', 'inherit'] });
+    childProcess().spawnSync('/bin/sh', ['-c', file.pipeTo.command], { input: Buffer.concat(file.pipeTo.written.map((bytes) => Buffer.from(bytes))), stdio: ['pipe', 'inherit', 'inherit'] });
   }
   if (fd === IN_MEMORY) return pushResult(L, null, null);
   try {
@@ -325,7 +332,7 @@ function ioPopen(L: LuaState): number {
   if (mode[0] === 119 /* w */) {
     file.pipeTo = { command, written: [] };
   } else {
-    const result = spawnSync('/bin/sh', ['-c', command], { stdio: ['inherit', 'pipe', 'inherit'], maxBuffer: 1 << 30 });
+    const result = childProcess().spawnSync('/bin/sh', ['-c', command], { stdio: ['inherit', 'pipe', 'inherit'], maxBuffer: 1 << 30 });
     file.buffer = new Uint8Array(result.stdout ?? new Uint8Array(0));
   }
   pushHandle(L, file);
