@@ -86,3 +86,30 @@ describe("LUA_COMPAT_VARARG: a vararg function's implicit arg local", () => {
   same('arg with many fixed parameters', 'local function f(a, b, c, d, e, f, g, h, ...) return arg.n, arg[1], arg[2], h end print(f(1, 2, 3, 4, 5, 6, 7, 8, 9, 10))');
   same('string.dump of a function with arg does not fail', 'local function f(...) return arg end print(type(string.dump(f)))');
 });
+
+describe('statements as 5.1 parses them', () => {
+  same('break outside a loop is "no loop to break" near the next token', 'print(loadstring("break label"))');
+  same('break in a do block outside a loop', 'print(loadstring("do break end"))');
+  same('break in an if outside a loop', 'print(loadstring("if x then break end"))');
+  same('break in a function inside a loop does not reach the loop', 'print(loadstring("while 1 do local function g() break end end"))');
+  same('break must be the last statement of its block', 'print(loadstring("while 1 do break print(1) end"))');
+  same('break in an if must be the last statement of the then part', 'print(loadstring("while 1 do if x then break x = 1 end end"))');
+  same('break takes one optional semicolon', 'for i = 1, 3 do print(i) break; end repeat break until true print("after")');
+  same('break takes only one semicolon', 'print(loadstring("while 1 do break;; end")) print(loadstring("while 1 do if x then break;; end end"))');
+  same('break in if/elseif/else inside loops', [
+    'for i = 1, 5 do if i == 2 then break; elseif i > 3 then print("no") else print(i) end end',
+    'local i = 0 while true do i = i + 1 if i > 2 then break end end print(i)',
+  ].join('\n'));
+  same('return must be the last statement', 'print(loadstring("return 1 print(2)")) print(loadstring("return; x = 1"))');
+  same('return takes only one semicolon', 'print(loadstring("return;;")) print(type(loadstring("return 1;")))');
+  same('a lone semicolon is not a statement', 'print(loadstring(";")) print(loadstring("if x then ; end"))');
+  same('two semicolons in a row are an error', 'print(loadstring("a=1;;")) print(loadstring("local x; ;x=1"))');
+  same('one semicolon after each statement', 'a = 1; b = 2; local c = 3; do end; print(a, b, c);');
+  same('a ( argument list on a new line is ambiguous syntax', 'print(loadstring("a=math.sin\\n(3)"))');
+  same('a method call with ( on a new line is ambiguous syntax', 'print(loadstring("local t = {} t:m\\n(1)"))');
+  same('a parenthesized expression then ( on a new line is ambiguous syntax', 'print(loadstring("a=(f)\\n(1)"))');
+  same('string and table arguments may start a new line', 'print(loadstring("f\\n\\"x\\"")  ~= nil, loadstring("f\\n{}") ~= nil)');
+  same('( on the same line as the end of a multi-line prefix is a call', 'local t = {a = {b = print}}\nt\n.a\n.b(1)\nlocal x = { print\n(2) }');
+  same('a failing call is on the line of its arguments', 'local t = {a = {}}\nlocal x = t\n.a\n.b()');
+  same('an unclosed ( names the line of the (', 'print(loadstring("x = f\\n:m(\\n1,\\n2"))');
+});
