@@ -3,7 +3,7 @@
  * them to editors as "Lua error in Module:X at line N: …".
  */
 import { describe, expect, it } from 'vitest';
-import { runOracle, runOurs } from './lua51/differential.js';
+import { runOracle, runOurs, same } from './lua51/differential.js';
 
 const CASES: Record<string, string> = {
   "indexing a nil local names it: attempt to index local 't' (a nil value)": 'local t; t.x = 1',
@@ -28,4 +28,20 @@ describe('runtime error messages match lua5.1', () => {
       expect(runOurs(code)).toEqual(runOracle(code));
     });
   }
+});
+
+/** Runs `error('e')` and a syntax error in a chunk named `name` (a Lua expression), and prints both messages and short_src. */
+const underChunkName = (name: string): string =>
+  `local name = ${name} local f = loadstring("error('e')", name) print(select(2, pcall(f))) ` +
+  `print(select(2, loadstring("x x", name))) print(debug.getinfo(f).short_src)`;
+
+describe('chunk names are cut as 5.1 cuts them (60 bytes at run time, 80 in syntax errors)', () => {
+  same('a long =name keeps 59 bytes at run time and 79 in a syntax error', underChunkName('"=" .. ("m"):rep(100)'));
+  same('a long @file keeps its last 52 bytes behind "..." at run time, 72 in a syntax error', underChunkName('"@" .. ("f"):rep(100)'));
+  same('a long source string keeps 43 bytes at run time and 63 in a syntax error', underChunkName('("s"):rep(100)'));
+  same('a source string of exactly 43 bytes is shown whole', underChunkName('("s"):rep(43)'));
+  same('a source string stops at its first \\n', underChunkName('"first\\nsecond"'));
+  same('a source string stops at its first \\r', underChunkName('"first\\rsecond"'));
+  same('a chunk name ends at its first NUL, as a C string does', underChunkName('"=a\\0b"'));
+  same('loadstring without a name shows the source up to its first line', `print(pcall(loadstring("error('e') -- " .. ("y"):rep(60) .. "\\nx=1")))`);
 });

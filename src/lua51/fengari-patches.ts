@@ -7,6 +7,7 @@
  * start-up instead of silently running a 5.3 behaviour.
  */
 import { formatG, lua51Modulo, lua51NumberToInteger, lua51NumberToString } from './lnumber.js';
+import { luaO_chunkid51 } from './lobject.js';
 
 export const PINNED_FENGARI_VERSION = '0.1.5';
 
@@ -92,7 +93,14 @@ export const FENGARI_PATCHES: Readonly<Record<string, { prepend?: string; patche
     ],
   },
   'lobject.js': {
+    prepend: declare(luaO_chunkid51),
     patches: [
+      {
+        why: "chunk names are cut to 5.1's lengths and shapes (a `@file` keeps its last 52 bytes, `[string \"...\"]` stops at \\r too)",
+        find: 'const luaO_chunkid = function(source, bufflen) {',
+        replace: 'const luaO_chunkid = luaO_chunkid51;\nconst luaO_chunkid53 = function(source, bufflen) {',
+        occurrences: 1,
+      },
       {
         why: 'every 5.1 number is a double: setivalue must never make an integer subtype',
         find: '    setivalue(x) {\n        this.type = LUA_TNUMINT;',
@@ -158,6 +166,13 @@ export const FENGARI_PATCHES: Readonly<Record<string, { prepend?: string; patche
   },
   'llex.js': {
     patches: [
+      {
+        why: "5.1's lexer names the chunk in syntax errors with up to 80 bytes (MAXSRC), not LUA_IDSIZE's 60",
+        find: '    msg = ldebug.luaG_addinfo(ls.L, msg, ls.source, ls.linenumber);',
+        replace:
+          '    msg = lobject.luaO_pushfstring(ls.L, to_luastring("%s:%d: %s", true), lobject.luaO_chunkid(ls.source.getstr(), 80 - 1), ls.linenumber, msg);',
+        occurrences: 1,
+      },
       {
         why: "the lexer read ltable.js's Map to re-use an anchored string; ltable.ts has no Map",
         find: 'let tpair = ls.h.strong.get(luaS_hashlongstr(ts));',
