@@ -2,11 +2,14 @@
  * The one place Fengari is loaded: installs the Lua 5.1 source patches into
  * Node's CommonJS loader for `fengari/src/*.js`, replaces whole modules by our
  * own implementations of the same exports, then exposes the API with the types
- * this project relies on.
+ * this project relies on. Fengari's modules compile from V8's code saved by the
+ * build where it matches their text (fengari-code-cache.ts).
  */
 import fs from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import path from 'node:path';
+import vm from 'node:vm';
+import { readCodeCache, type CodeCache, type CompiledModule } from './fengari-code-cache.js';
 import { FENGARI_PATCHES, PINNED_FENGARI_VERSION, patchSource } from './fengari-patches.js';
 import type { FengariApi, LuaJsFunction } from './fengari-api.js';
 import { createLtable } from './ltable.js';
@@ -14,7 +17,6 @@ import { createLtable } from './ltable.js';
 const require = createRequire(import.meta.url);
 
 interface CompilableModule {
-  _compile(source: string, filename: string): void;
   exports: Record<string, unknown>;
   require(id: string): unknown;
 }
@@ -42,6 +44,22 @@ function checkReplacement(file: string, source: string, ours: Record<string, unk
 type JsLoader = (module: CompilableModule, filename: string) => void;
 const extensions = (Module as unknown as { _extensions: Record<string, JsLoader> })._extensions;
 
+/** Every Fengari module as compiled, for the build to save V8's code (src/build/code-cache.ts). */
+export const compiledFengariModules: CompiledModule[] = [];
+
+/**
+ * Compiles and runs a Fengari module as Node's CommonJS loader would, but
+ * through a vm.Script that can start from V8's cached code for this exact text.
+ */
+function compileModule(module: CompilableModule, filename: string, source: string, codeCache: CodeCache): void {
+  const name = path.basename(filename);
+  const wrapped = `(function (exports, require, module, __filename, __dirname) { ${source}\n});`;
+  const script = new vm.Script(wrapped, { filename, cachedData: codeCache.codeFor(name, wrapped) });
+  compiledFengariModules.push({ name, source: wrapped, script });
+  const body = script.runInThisContext() as (...bindings: unknown[]) => void;
+  body.call(module.exports, module.exports, (id: string) => module.require(id), module, filename, path.dirname(filename));
+}
+
 function loadPatchedFengari(): FengariApi {
   const fengariDir = path.dirname(require.resolve('fengari/package.json'));
   const installed = (require('fengari/package.json') as { version: string }).version;
@@ -53,17 +71,21 @@ function loadPatchedFengari(): FengariApi {
   if (both.length > 0) throw new Error(`mw-lua-standalone: ${both.join(', ')} both patched and replaced`);
   const loadJs = extensions['.js']!;
   const patchedFiles = new Set<string>();
+  const codeCache = readCodeCache();
   extensions['.js'] = (module, filename) => {
     const file = path.basename(filename);
-    const replacement = path.dirname(filename) === srcDir ? FENGARI_REPLACEMENTS[file] : undefined;
+    const inFengari = path.dirname(filename) === srcDir;
+    const replacement = inFengari ? FENGARI_REPLACEMENTS[file] : undefined;
     if (replacement) {
       const ours = replacement((id) => module.require(id));
       checkReplacement(file, fs.readFileSync(filename, 'utf8'), ours);
       Object.assign(module.exports, ours);
       patchedFiles.add(file);
-    } else if (path.dirname(filename) === srcDir && FENGARI_PATCHES[file]) {
-      module._compile(patchSource(file, fs.readFileSync(filename, 'utf8')), filename);
+    } else if (inFengari && FENGARI_PATCHES[file]) {
+      compileModule(module, filename, patchSource(file, fs.readFileSync(filename, 'utf8')), codeCache);
       patchedFiles.add(file);
+    } else if (inFengari) {
+      compileModule(module, filename, fs.readFileSync(filename, 'utf8'), codeCache);
     } else {
       loadJs(module, filename);
     }
