@@ -74,15 +74,9 @@ export function isMakingTailCallAt(ar: LuaDebug): boolean {
 }
 
 /**
- * How many "(tail call)" levels 5.1 shows above the frame at stack `level`:
- * one for each frame that a chain of tail calls ending in it replaced.
+ * How many "(tail call)" levels 5.1 shows above the frame `ar` describes: one
+ * for each frame that a chain of tail calls ending in it replaced.
  */
-export function lostTailCalls(L: LuaState, level: number): number {
-  const ar = new lua.lua_Debug();
-  return lua.lua_getstack(L, level, ar) ? lostTailCallsAt(ar) : 0;
-}
-
-/** lostTailCalls for the frame `ar` describes. */
 export function lostTailCallsAt(ar: LuaDebug): number {
   const ci = (ar as StackRecord).i_ci;
   return ci.callstatus & CIST_TAIL ? (ci.tailcalls ?? 1) : 0;

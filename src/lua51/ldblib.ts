@@ -186,8 +186,7 @@ const LEVELS2 = 10;
  * "(tail call)" as 5.1's lua_getstack makes it.
  */
 function dbTraceback(L: LuaState): number {
-  const arg = lua.lua_isthread(L, 1) ? 1 : 0;
-  const L1 = arg === 1 ? lua.lua_tothread(L, 1)! : L;
+  const { L1, arg } = threadArgument(L);
   let level: number;
   if (lua.lua_isnumber(L, arg + 2)) {
     level = toint(L, arg + 2);

@@ -10,7 +10,7 @@
  * Stack levels follow 5.1, where a tail call leaves a "(tail call)"
  * pseudo-frame above the frame it replaced; 5.3 only flags the frame.
  */
-import { lostTailCalls } from './lcallinfo.js';
+import { lostTailCallsAt } from './lcallinfo.js';
 import { fengari, lauxlib, lua } from './fengari.js';
 import { checkint, optint } from './llibutil.js';
 import type { LClosure, LuaDebug, LuaState } from './fengari-api.js';
@@ -33,7 +33,7 @@ export function resolveLevel(L: LuaState, level51: number): number {
   for (let level = 0; lua.lua_getstack(L, level, scratch); level++) {
     if (counted === level51) return level;
     counted++;
-    const lost = lostTailCalls(L, level);
+    const lost = lostTailCallsAt(scratch);
     if (level51 < counted + lost) return TAIL_CALL_LEVEL;
     counted += lost;
   }

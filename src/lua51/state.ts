@@ -25,11 +25,12 @@ export interface Lua51StateOptions {
   streams?: HostStreams;
 }
 
+const ALLOCATION_FAILURE = /allocation failed|Invalid (typed )?array length|Invalid string length|out of memory/i;
+
 /**
  * A JavaScript exception thrown while Lua runs (a bug of ours, or V8's own
  * stack limit) becomes a Lua error string, positioned like a runtime error.
  */
-const ALLOCATION_FAILURE = /allocation failed|Invalid (typed )?array length|Invalid string length|out of memory/i;
 
 function nativeErrorToLuaError(L: LuaState): number {
   const e = lua.lua_touserdata(L, 1);

@@ -47,6 +47,8 @@ export class Server {
   private readonly replyHostStack: HostStack;
   /** Our Lua→PHP functions' frames that wait in dispatch for PHP's reply. */
   private readonly waitingForPhp = new Set<object>();
+  /** The CallInfos the reference's frames take while a Lua→PHP function waits for PHP. */
+  private readonly callLevelsWaitingForPhp: number;
 
   constructor(
     private readonly L: LuaState,
@@ -65,6 +67,7 @@ export class Server {
     this.protectedFunctions = sandbox.protectedFunctionsRef;
     this.frames = referenceFrames(options.scribunto.serverLines);
     this.hostFramesBelowACall = hostFramesOf(this.frames.belowChunk);
+    this.callLevelsWaitingForPhp = callLevels(this.frames.waitingForPhp);
     this.hostStack = { below: this.frames.belowChunk, framesFor: (L1, ar) => this.framesFor(L1, ar) };
     this.replyHostStack = { ...this.hostStack, below: [] };
     setHostFramesBelowStack(this.hostFramesBelowACall);
@@ -310,7 +313,7 @@ export class Server {
     // This function's own CallInfo stands for the MWServer:call frame. A
     // caller that tail-called us keeps its CallInfo here, where the reference's
     // Lua closure replaced it.
-    countHostCallLevels(L, callLevels(this.frames.waitingForPhp) - 1 - (isMakingTailCall(L, 1) ? 1 : 0));
+    countHostCallLevels(L, this.callLevelsWaitingForPhp - 1 - (isMakingTailCall(L, 1) ? 1 : 0));
     try {
       this.dispatch();
     } finally {
