@@ -71,16 +71,52 @@ export function decodeMessage(L: LuaState, body: Uint8Array, chunks: ChunkTable)
   }
 }
 
+/**
+ * The number of entries of each table in `body`, in the order the tables open.
+ * A malformed body gives some counts; the parser reports what is wrong with it.
+ */
+function countTableEntries(body: Uint8Array): number[] {
+  const counts: number[] = [];
+  const open: number[] = [];
+  for (let i = 0; i < body.length; i++) {
+    switch (body[i]) {
+      case QUOTE:
+        for (i++; i < body.length && body[i] !== QUOTE; i++) if (body[i] === BACKSLASH) i++;
+        break;
+      case OPEN_BRACE:
+        open.push(counts.length);
+        counts.push(body[i + 1] === CLOSE_BRACE ? 0 : 1);
+        break;
+      case CLOSE_BRACE:
+        open.pop();
+        break;
+      case COMMA:
+        if (open.length > 0) counts[open[open.length - 1]!]!++;
+        break;
+    }
+  }
+  return counts;
+}
+
 class BodyParser {
   private pos = 0;
   /** Tables being filled; each has its table and pending key on the Lua stack. */
   private openTables = 0;
+  /**
+   * The reference evaluates each table as a constructor of `[k]=v` fields,
+   * which 5.1 sizes for all its fields before storing them in order: the
+   * node layout, and so the `pairs` order, follows from that size.
+   */
+  private readonly entryCounts: number[];
+  private tablesOpened = 0;
 
   constructor(
     private readonly L: LuaState,
     private readonly body: Uint8Array,
     private readonly chunks: ChunkTable,
-  ) {}
+  ) {
+    this.entryCounts = countTableEntries(body);
+  }
 
   /**
    * Iterative rather than recursive: the Lua stack holds, per open table, the
@@ -136,7 +172,8 @@ class BodyParser {
     if (this.openTables >= MAX_TABLE_DEPTH) this.fail(`tables nested deeper than ${MAX_TABLE_DEPTH}`);
     // Room for this table, its pending key, and the value read into it.
     if (!lua.lua_checkstack(this.L, 3)) this.fail('Lua stack exhausted');
-    lua.lua_createtable(this.L, 0, 0);
+    // OP_NEWTABLE's size went through luaO_int2fb, which rounds up within the same power of two: the node vector is the same.
+    lua.lua_createtable(this.L, 0, this.entryCounts[this.tablesOpened++] ?? 0);
     this.openTables++;
     this.pos++;
   }
