@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runOracle, runOurs } from './lua51/differential.js';
+import { expectSame, runOurs } from './lua51/differential.js';
 import { StandaloneClient } from './support/php-client.js';
 import { INTERPRETERS, MW_MAIN, OUR_BINARY, serverArgs } from './support/interpreters.js';
 
@@ -57,7 +57,7 @@ describe('memory: allocations that V8 refuses before the budget check', () => {
 describe('recursion stops where 5.1 stops it', () => {
   it('unbounded recursion is a catchable "stack overflow" after the same depth as lua5.1', () => {
     const code = 'local max = 0 local function f(n) max = n return 1 + f(n + 1) end print(pcall(f, 1)) print(max)';
-    expect(runOurs(code)).toEqual(runOracle(code));
+    expectSame(code, 'runs to the end');
   });
 
   it('15,000 nested Lua calls, which lua5.1 runs, work', () => {

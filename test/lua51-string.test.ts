@@ -5,7 +5,7 @@
  * io.write, which writes every byte.
  */
 import { describe, expect, it } from 'vitest';
-import { runOurs, same } from './lua51/differential.js';
+import { runOurs, same, sameError } from './lua51/differential.js';
 
 /** Writes each format of each value on its own line, errors included. */
 function formatMatrix(formats: string[], values: string[], nanSignless = false): string {
@@ -132,13 +132,13 @@ describe('string.format: %s and %q', () => {
   same('%s with width and -', 'print(string.format("[%5s] [%-5s] [%05s] [%.2s] [%5.1s]", "ab", "ab", "ab", "abc", "abc"))');
   same('%s with precision truncates', 'print(string.format("[%.0s] [%.3s] [%.10s]", "hello", "hello", "hello"))');
   same('%s stops at a zero byte when short', 'io.write("[", string.format("%s|%.5s|%5s", "a\\0b", "c\\0d", "e\\0f"), "]\\n")');
-  same('%s keeps zero bytes of strings of 100 bytes or more', 'local s = ("x"):rep(99) .. "\\0tail" io.write(#string.format("%s", s), " ", #string.format("%.200s", s), "\\n")');
+  same('%s keeps zero bytes of strings of 100 bytes or more, where a precision stops at the first', 'local s = ("x"):rep(99) .. "\\0tail" io.write(#string.format("%s", s), " ", #string.format("%.99s", s), "\\n")');
   same('%s of a long string ignores the width', 'print(#string.format("%5s", ("y"):rep(150)))');
   same('%s of a boolean is an error', 'print(pcall(string.format, "%s", true))');
   same('%s of nil is an error', 'print(pcall(string.format, "%s %s", "a", nil))');
   same('%s of a table is an error', 'print(pcall(string.format, "%s", {}))');
-  same('%s error outside pcall names format', 'string.format("%s", true)');
-  same('%s error through a method call names format', 'local f = "%s" f:format(true)');
+  sameError('%s error outside pcall names format', 'string.format("%s", true)');
+  sameError('%s error through a method call names format', 'local f = "%s" f:format(true)');
   same('%s ignores __tostring', 'print(pcall(string.format, "%s", setmetatable({}, {__tostring = function() return "T" end})))');
   same('%q of quotes, backslashes and newlines', 'io.write(string.format("%q", "a\\"b\\\\c\\nd"), "\\n")');
   same('%q of \\r and \\0', 'io.write(string.format("%q", "x\\ry\\0z"), "\\n")');
@@ -152,7 +152,7 @@ describe('string.format: the format string', () => {
   same('%% is a percent sign', 'print(string.format("100%% %d%%", 5))');
   same('no arguments needed without conversions', 'print(string.format("plain"), string.format(""))');
   same('missing argument is "no value"', 'print(pcall(string.format, "%d %d", 1))');
-  same('missing argument outside pcall', 'string.format("%d")');
+  sameError('missing argument outside pcall', 'string.format("%d")');
   same('number expected', 'print(pcall(string.format, "%d", "x")) print(pcall(string.format, "%f", {}))');
   same('invalid option %y', 'print(pcall(string.format, "%y", 1))');
   same('no %a, %F, %n or %p in 5.1', 'print(pcall(string.format, "%a", 1)) print(pcall(string.format, "%F", 1)) print(pcall(string.format, "%p", 1)) print(pcall(string.format, "%n", 1))');
@@ -205,7 +205,7 @@ describe('string.find', () => {
   same('find returns nil', 'print(string.find("abc", "x")) print(string.find("abc", "%d"))');
   same('find of numbers', 'print(string.find(12345, 34)) print(string.find(1e100, "e"))');
   same('find with a zero byte in the subject', 'print(string.find("a\\0b", "b")) print(string.find("a\\0b", "%z"))');
-  same('a pattern ends at its first zero byte', 'print(string.find("abc", "b\\0x")) print(string.find("abc", "[b\\0]"))');
+  sameError('a pattern ends at its first zero byte', 'print(string.find("abc", "b\\0x")) print(string.find("abc", "[b\\0]"))');
   same('plain find sees past a zero byte in the pattern', 'print(string.find("a\\0b", "\\0b")) print(string.find("a\\0b.", "\\0b.", 1, true))');
   same('find with unfinished capture errors', 'print(pcall(string.find, "abc", "(a"))');
   same('find needs its arguments', 'print(pcall(string.find, "abc")) print(pcall(string.find, nil, "a"))');
@@ -223,7 +223,8 @@ describe('patterns', () => {
   same('escaped punctuation', 'print(string.match("a.b", "%.")) print(string.match("50%", "%d+%%")) print(string.match("[x]", "%[(.)%]"))');
   same('sets and ranges', 'print(string.match("hello123", "[a-z]+"), string.match("x-y", "[%-]"), string.match("abc", "[^a]+"))');
   same('set edge cases: ] first, - at the ends', 'print(string.match("a]b", "[]]"), string.match("a-b", "[a-]+"), string.match("-b", "[-b]+"), string.match("^x", "[x^]+"))');
-  same('set with a class inside', 'print(string.match("ab12", "[%d]+"), string.match("ab12 ", "[%a%d]+"), string.match("x", "[%]"))');
+  same('set with a class inside', 'print(string.match("ab12", "[%d]+"), string.match("ab12 ", "[%a%d]+"))');
+  sameError('a set ending in % is malformed', 'string.match("x", "[%]")');
   same('quantifiers * + - ?', 'print(string.match("aaa", "a*"), string.match("aaab", "a-b"), string.match("b", "a?b"), string.match("", "a*"), string.match("x", "a+"))');
   same('lazy versus greedy', 'print(string.match("<a><b>", "<(.-)>"), string.match("<a><b>", "<(.*)>"))');
   same('%b balanced match', 'print(string.match("f(a(b)c)d", "%b()")) print(string.find("((x)", "%b()")) print(string.gsub("[a][b]", "%b[]", "X"))');
@@ -312,7 +313,7 @@ describe('byte, char, sub, len, lower, upper, reverse', () => {
   same('char truncates fractions', 'print(string.char(65.9, 66.1))');
   same('char invalid value', 'print(pcall(string.char, 256)) print(pcall(string.char, 65, -1)) print(pcall(string.char, 2^32 + 65))');
   same('char needs numbers', 'print(pcall(string.char, "x")) print(pcall(string.char, "65"))');
-  same('char invalid value outside pcall', 'string.char(65, 300)');
+  sameError('char invalid value outside pcall', 'string.char(65, 300)');
   same('sub ranges', 'print(("hello"):sub(2), ("hello"):sub(2, 3), ("hello"):sub(-3), ("hello"):sub(-3, -2), ("hello"):sub(0), ("hello"):sub(10), ("hello"):sub(3, 1))');
   same('sub with huge and fractional bounds', 'print(("hello"):sub(-100, 100), ("hello"):sub(2.5, 4.5), ("hello"):sub(2^53), ("hello"):sub(-2^63))');
   same('sub needs a start', 'print(pcall(string.sub, "x")) print(pcall(string.sub))');

@@ -4,7 +4,7 @@
  * the same error.
  */
 import { describe } from 'vitest';
-import { same } from './lua51/differential.js';
+import { same, sameError } from './lua51/differential.js';
 
 describe('state: the 5.1 library set', () => {
   same('_VERSION is "Lua 5.1"', 'print(_VERSION)');
@@ -68,7 +68,7 @@ describe('environments: setfenv / getfenv', () => {
   ].join('\n'));
   same('getfenv(2) is the caller\'s environment', [
     'local function get() return getfenv(2) end',
-    'local env = {get = get} local function f() return get() end setfenv(f, env) print(f() == env)',
+    'local env = {get = get} local function f() local e = get() return e end setfenv(f, env) print(f() == env)',
   ].join('\n'));
   same('getfenv counts the tail call pseudo-level', [
     'local function f() return getfenv(2) end local function g() return f() end',
@@ -79,7 +79,7 @@ describe('environments: setfenv / getfenv', () => {
     'print(g() == _G)',
   ].join('\n'));
   same('setfenv(0, t) changes the thread globals new chunks get', [
-    'local t = {print = print} setfenv(0, t) local f = loadstring("q = 1") f()',
+    'local t = {tostring = tostring} setfenv(0, t) local f = loadstring("q = 1") f()',
     'print(t.q, rawget(_G, "q"), getfenv(0) == t)',
   ].join('\n'));
   same('setfenv(0, t) returns nothing', 'print(select("#", setfenv(0, _G)))');
@@ -170,7 +170,7 @@ describe('base library', () => {
   same('tostring of nil and booleans', 'print(tostring(nil), tostring(true), tostring(false))');
   same('tostring needs an argument', 'print(pcall(tostring))');
   same('print calls the global tostring', 'tostring = function() return "T" end print(1, nil)');
-  same('print refuses a non-string from tostring', 'tostring = function() return {} end print(pcall(print, 1))');
+  sameError('print refuses a non-string from tostring', 'tostring = function() return {} end print(pcall(print, 1))');
   same('print of no arguments prints an empty line', 'print()');
   same('print stops each string at its first NUL, as fputs does', 'print("a\\0b", "c") print("\\0x", "y\\0") print("z")');
   same('io.write writes NULs', 'io.write("a\\0b", "\\0", "\\n")');
@@ -203,7 +203,7 @@ describe('base library', () => {
     'end',
   ].join('\n'));
   same('collectgarbage("step") with a size beyond the heap finishes a cycle', 'print(collectgarbage("step", 2^20))');
-  same('collectgarbage names the invalid option', 'collectgarbage("x")');
+  sameError('collectgarbage names the invalid option', 'collectgarbage("x")');
   same('collectgarbage refuses a 5.2+ option', 'print(pcall(collectgarbage, "isrunning")) print(pcall(collectgarbage, "generational")) print(pcall(collectgarbage, "incremental"))');
   same('collectgarbage refuses a number as option', 'print(pcall(collectgarbage, 1))');
   same('collectgarbage with a non-number size', 'print(pcall(collectgarbage, "step", "x"))');
@@ -353,8 +353,8 @@ describe('coroutines', () => {
       'local co2 = coroutine.create(function() print(coroutine.resume(co), coroutine.status(co)) end) coroutine.resume(co2) end) ' +
       'coroutine.resume(co) print(coroutine.resume(co), coroutine.status(co))',
   );
-  same('coroutine.resume of a non-coroutine is "coroutine expected"', 'print(pcall(coroutine.resume, 1)) print(pcall(coroutine.status)) coroutine.resume(1)');
-  same('a wrapped coroutine resuming itself is "cannot resume running coroutine"', 'local w w = coroutine.wrap(function() return w() end) print(pcall(w)) print(pcall(w)) w()');
+  sameError('coroutine.resume of a non-coroutine is "coroutine expected"', 'print(pcall(coroutine.resume, 1)) print(pcall(coroutine.status)) coroutine.resume(1)');
+  sameError('a wrapped coroutine resuming itself is "cannot resume running coroutine"', 'local w w = coroutine.wrap(function() return w() end) print(pcall(w)) print(pcall(w)) w()');
   same('coroutine.wrap adds the position to a number error, as to a string', 'print(pcall(coroutine.wrap(function() error(42) end))) print(pcall(coroutine.wrap(function() error({}) end)) == false)');
   same('coroutine.status of a coroutine that resumed another is "normal"', 'local a a = coroutine.create(function() local b = coroutine.create(function() print(coroutine.status(a)) end) coroutine.resume(b) print(coroutine.status(a)) end) coroutine.resume(a)');
 });
@@ -384,9 +384,9 @@ describe('coroutines: yields 5.1 cannot make (C-call boundaries)', () => {
   same('a for loop over coroutine.wrap generates values, inside a coroutine too', 'for x in coroutine.wrap(function() for i = 1, 3 do coroutine.yield(i) end end) do io.write(x, " ") end print(coroutine.wrap(function() for x in coroutine.wrap(function() coroutine.yield(1) end) do coroutine.yield(x * 10) end end)())');
   same('a coroutine resumed inside a metamethod may yield to its resume', resumed('local t = setmetatable({}, {__index = function(t, k) return coroutine.wrap(function() coroutine.yield(k .. "!") end)() end}) return t.x'));
   same('coroutine.wrap adds the position of its caller to the refusal', 'local f = coroutine.wrap(function() local t = setmetatable({}, {__index = function(t, k) return coroutine.yield(k) end}) return t.x end)\nprint(pcall(function() return f() end))');
-  same('the refusal ends a chunk run by coroutine.wrap with its position', 'local f = coroutine.wrap(function() local t = setmetatable({}, {__index = function(t, k) return coroutine.yield(k) end}) return t.x end)\nf()');
+  sameError('the refusal ends a chunk run by coroutine.wrap with its position', 'local f = coroutine.wrap(function() local t = setmetatable({}, {__index = function(t, k) return coroutine.yield(k) end}) return t.x end)\nf()');
   same('a refused yield leaves the coroutine dead', 'local co = coroutine.create(function() local t = setmetatable({}, {__index = function() coroutine.yield() end}) return t.x end) print(coroutine.resume(co)) print(coroutine.status(co), coroutine.resume(co))');
-  same('yield on the main thread is refused', 'coroutine.yield(1)');
+  sameError('yield on the main thread is refused', 'coroutine.yield(1)');
   same('yield through pcall on the main thread is refused', 'print(pcall(coroutine.yield, 1))');
 });
 
@@ -397,10 +397,10 @@ describe('errors', () => {
   same('error with a number adds a position', 'print(pcall(function() error(42) end))');
   same('error with a table keeps the table', 'local t = {} print(select(2, pcall(error, t)) == t)');
   same('error with nil', 'print(pcall(error))');
-  same('error at the top level', 'error("top")');
-  same('error with a table at the top level', 'error({})');
+  sameError('error at the top level', 'error("top")');
+  sameError('error with a table at the top level', 'error({})');
   same('error at level 2 over a tail call', 'local function f() error("tail", 2) end local function g() return f() end print(pcall(g))');
-  same('runtime error in the main chunk', 'local x = nil .. 1');
+  sameError('runtime error in the main chunk', 'local x = nil .. 1');
   same('bad argument to a library function', 'print(pcall(string.rep))');
   same('deep recursion overflows the stack', 'local function f() return 1 + f() end print(pcall(f))');
 });

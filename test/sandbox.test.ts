@@ -111,7 +111,7 @@ async function outcomes(attempt: Attempt): Promise<Outcome[]> {
   return Promise.all(
     INTERPRETERS.map(async ({ command }) => {
       const client = await clientFor(command, attempt.fresh ?? false);
-      let outcome = normalize(await run(client, attempt.code));
+      let outcome = functionsAsSuch(await run(client, attempt.code));
       if (attempt.then !== undefined && outcome.kind === 'return') {
         const next = await run(client, attempt.then);
         if (next.kind !== 'load error') outcome = { kind: 'died', message: `the second text was not refused: ${show(next)}` };
@@ -122,20 +122,13 @@ async function outcomes(attempt: Attempt): Promise<Outcome[]> {
   );
 }
 
-/**
- * Known Lua-library difference (src/lua51, reported): Fengari shortens a long
- * "@file" chunk name to its last 56 bytes where 5.1 keeps 52, so positions in
- * the installed mwInit.lua read "...e/Scribunto/..." instead of "...ribunto/...".
- * Both are shown as "<mwInit.lua>". Function ids depend on how many chunks a
- * process has made, so functions are compared as such.
- */
-function normalize<T>(value: T): T {
-  if (typeof value === 'string') return value.replace(/\.\.\.[^:]*\/lualib\/mwInit\.lua/g, '<mwInit.lua>') as T;
+/** Function ids depend on how many chunks a process has made, so functions are compared as such. */
+function functionsAsSuch<T>(value: T): T {
   if (value instanceof LuaFunction) return 'a function' as T;
-  if (value instanceof Map) return new Map([...value].map(([k, v]) => [k, normalize(v)])) as T;
-  if (Array.isArray(value)) return value.map(normalize) as T;
+  if (value instanceof Map) return new Map([...value].map(([k, v]) => [k, functionsAsSuch(v)])) as T;
+  if (Array.isArray(value)) return value.map(functionsAsSuch) as T;
   if (value !== null && typeof value === 'object' && !Buffer.isBuffer(value)) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, normalize(v)])) as T;
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, functionsAsSuch(v)])) as T;
   }
   return value;
 }
