@@ -14,6 +14,7 @@ import { lostTailCallsAt } from './lcallinfo.js';
 import { fengari, lauxlib, lua } from './fengari.js';
 import { checkint, optint } from './llibutil.js';
 import type { LClosure, LuaDebug, LuaState } from './fengari-api.js';
+import { hostOf } from './host-context.js';
 
 const { TValue } = fengari.lobject;
 
@@ -37,12 +38,15 @@ export function resolveLevel(L: LuaState, level51: number): number {
     if (level51 < counted + lost) return TAIL_CALL_LEVEL;
     counted += lost;
   }
-  levelsOnStack = counted;
   return NO_SUCH_LEVEL;
 }
 
-/** The 5.1 level count of the stack, as the last resolveLevel that ran past its bottom found it. */
-let levelsOnStack = 0;
+/** How many 5.1 levels the stack of L has, "(tail call)" levels included. */
+function levelsOnStack(L: LuaState): number {
+  let counted = 0;
+  for (let level = 0; lua.lua_getstack(L, level, scratch); level++) counted += 1 + lostTailCallsAt(scratch);
+  return counted;
+}
 
 /**
  * Frames a host keeps below the bottom of the Lua stack, outermost last: what
@@ -50,11 +54,10 @@ let levelsOnStack = 0;
  * level, 'global' for a function whose environment is the global table).
  */
 export type HostFrame = 'tail' | 'global';
-let hostFramesBelowStack: readonly HostFrame[] = [];
 
-/** The Scribunto server stands in for the reference server's own Lua frames this way. */
-export function setHostFramesBelowStack(frames: readonly HostFrame[]): void {
-  hostFramesBelowStack = frames;
+/** The Scribunto server stands in for the reference server's own Lua frames this way, in its state. */
+export function setHostFramesBelowStack(L: LuaState, frames: readonly HostFrame[]): void {
+  hostOf(L).hostFramesBelowStack = frames;
 }
 
 /** Any JS function will do: its environment is the global table. */
@@ -82,7 +85,7 @@ export function pushFunctionArgument(L: LuaState, optional: boolean): void {
   lauxlib.luaL_argcheck(L, level51 >= 0, 1, 'level must be non-negative');
   const level = resolveLevel(L, level51);
   if (level === NO_SUCH_LEVEL) {
-    const hostFrame = hostFramesBelowStack[level51 - levelsOnStack];
+    const hostFrame = hostOf(L).hostFramesBelowStack[level51 - levelsOnStack(L)];
     if (hostFrame === undefined) lauxlib.luaL_argerror(L, 1, 'invalid level');
     if (hostFrame === 'tail') lauxlib.luaL_error(L, 'no function environment for tail call at level %d', level51);
     lua.lua_pushcfunction(L, hostFrameStandIn);
