@@ -2,11 +2,13 @@
  * What a Lua state keeps to itself when several live in one process (the
  * sessions of a pool worker), and how a session ends from inside one.
  */
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { lauxlib, lua, to_luastring } from '../src/lua51/fengari.js';
 import type { LuaState } from '../src/lua51/fengari-api.js';
 import { SessionEnd } from '../src/lua51/session-end.js';
 import { newLua51State, type Lua51StateOptions } from '../src/lua51/state.js';
+import { OUR_BINARY } from './support/interpreters.js';
 
 interface Script {
   L: LuaState;
@@ -59,6 +61,17 @@ describe('Lua states in one process', () => {
     expect(run(first, tamper)).toEqual(['global', 'string', 'metatable', 'loaded']);
     const second = newScript();
     expect(run(second, 'return leak, ("").leak, getmetatable("").leak, package.loaded.leak')).toEqual(['nil', 'nil', 'nil', 'nil']);
+  });
+
+  it('order keys that are library functions the same whatever another state hashed first', () => {
+    const look =
+      'local names = {} for _, name in pairs({[type] = "type", [print] = "print", [next] = "next", [select] = "select"}) do ' +
+      'names[#names + 1] = name end print(table.concat(names, " "))';
+    run(newScript(), 'local t = {} t[select] = 1 t[next] = 1 t[print] = 1 t[type] = 1');
+    const script = newScript();
+    run(script, look);
+    const inANewProcess = spawnSync(OUR_BINARY, ['-e', look], { encoding: 'latin1' }).stdout;
+    expect(script.printed.join('')).toBe(inANewProcess);
   });
 
   it('each have their own memory limit, which a state created later leaves alone', () => {
