@@ -23,18 +23,17 @@ export const TAIL_CALL_LEVEL = -1;
 /** `resolveLevel` result for a level past the bottom of the stack. */
 export const NO_SUCH_LEVEL = -2;
 
-const scratch: LuaDebug = new lua.lua_Debug();
-
 /**
  * Maps a 5.1 stack level to Fengari's level, or TAIL_CALL_LEVEL /
  * NO_SUCH_LEVEL. Level 0 is the running JS function, as in 5.1.
  */
 export function resolveLevel(L: LuaState, level51: number): number {
+  const ar = new lua.lua_Debug();
   let counted = 0;
-  for (let level = 0; lua.lua_getstack(L, level, scratch); level++) {
+  for (let level = 0; lua.lua_getstack(L, level, ar); level++) {
     if (counted === level51) return level;
     counted++;
-    const lost = lostTailCallsAt(scratch);
+    const lost = lostTailCallsAt(ar);
     if (level51 < counted + lost) return TAIL_CALL_LEVEL;
     counted += lost;
   }
@@ -43,8 +42,9 @@ export function resolveLevel(L: LuaState, level51: number): number {
 
 /** How many 5.1 levels the stack of L has, "(tail call)" levels included. */
 function levelsOnStack(L: LuaState): number {
+  const ar = new lua.lua_Debug();
   let counted = 0;
-  for (let level = 0; lua.lua_getstack(L, level, scratch); level++) counted += 1 + lostTailCallsAt(scratch);
+  for (let level = 0; lua.lua_getstack(L, level, ar); level++) counted += 1 + lostTailCallsAt(ar);
   return counted;
 }
 
@@ -94,8 +94,9 @@ export function pushFunctionArgument(L: LuaState, optional: boolean): void {
   if (level === TAIL_CALL_LEVEL) {
     lauxlib.luaL_error(L, 'no function environment for tail call at level %d', level51);
   }
-  lua.lua_getstack(L, level, scratch);
-  lua.lua_getinfo(L, 'f', scratch);
+  const ar = new lua.lua_Debug();
+  lua.lua_getstack(L, level, ar);
+  lua.lua_getinfo(L, 'f', ar);
 }
 
 function luaClosureAt(L: LuaState, idx: number): LClosure | null {
