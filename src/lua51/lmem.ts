@@ -12,7 +12,9 @@
  * failing outright. Node.js itself takes about 670 MiB of address space
  * (with the flags bin/mw-lua-standalone sets: one malloc arena, one V8 worker
  * thread), so Lua gets what a wiki's memoryLimit leaves above 800 MiB; the
- * README gives the rule.
+ * README gives the rule. Each Lua state has its own limit and its own count
+ * of new strings (its host context), so states that share a process (the
+ * sessions of a long-lived one) do not share a budget.
  */
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
