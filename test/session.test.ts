@@ -91,9 +91,14 @@ describe('sessions one after another in one process', () => {
     const look = runQueued([
       loadString('return leak, string.leak, ("").leak, getmetatable("").leak, os.clock() < 0.5'),
       call(1),
+      message({ op: 'getStatus' }),
       quit,
     ]);
-    expect(look).toEqual({ status: 0, sent: [returned(1), returned(null, null, null, null, true)], stderr: '' });
+    expect(look.sent.slice(0, 2)).toEqual([returned(1), returned(null, null, null, null, true)]);
+    // getStatus counts clock ticks (1/100 s) of the session's own CPU time.
+    const status = (look.sent[2]!.get('values') as PhpArray).get(1) as PhpArray;
+    expect(status.get('time')).toBeLessThan(50);
+    expect({ ...look, sent: look.sent.length }).toEqual({ status: 0, sent: 3, stderr: '' });
   });
 
   it('chunk ids start again from 1 in every session', () => {

@@ -7,8 +7,8 @@
  */
 import { lauxlib, lua } from '../lua51/fengari.js';
 import type { LuaDebug, LuaState } from '../lua51/fengari-api.js';
-import { countHostCallLevels, countHostCCalls, frameIdentity, isMakingTailCall } from '../lua51/lcallinfo.js';
 import { hostOf } from '../lua51/host-context.js';
+import { countHostCallLevels, countHostCCalls, frameIdentity, isMakingTailCall } from '../lua51/lcallinfo.js';
 import { setHostFramesBelowStack, type HostFrame } from '../lua51/lfenv.js';
 import { setHostStack, type Frame51, type HostStack } from '../lua51/lstack.js';
 import { lua51NumberToString } from '../lua51/lnumber.js';
