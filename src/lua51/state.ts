@@ -18,6 +18,7 @@ import { openPackage51 } from './loadlib.js';
 import { openOs51 } from './loslib.js';
 import { openString51 } from './lstrlib.js';
 import { openTable51 } from './ltablib.js';
+// Registers SessionEnd with ldo.js, so no protected call in any state catches it.
 import './session-end.js';
 
 export interface Lua51StateOptions {
