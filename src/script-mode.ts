@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { fengari, lauxlib, lua } from './lua51/fengari.js';
 import type { LuaState } from './lua51/fengari-api.js';
+import { SessionEnd } from './lua51/session-end.js';
 import { newLua51State } from './lua51/state.js';
 
 const require = createRequire(import.meta.url);
@@ -14,7 +15,8 @@ const PACKAGE_VERSION = (require('../package.json') as { version: string }).vers
 /** First line names Lua 5.1 so Scribunto's Special:Version regex `^Lua(?:JIT)? \S+` picks it up. */
 export const VERSION_LINE = `Lua 5.1.5 (mw-lua-standalone ${PACKAGE_VERSION} on ${fengari.FENGARI_RELEASE})`;
 
-export async function runScripts(args: readonly string[]): Promise<void> {
+/** Runs what the arguments name and returns the exit status: 1 after an error, os.exit's own. */
+export async function runScripts(args: readonly string[]): Promise<number> {
   const { default: yargs } = await import('yargs');
   const parsed = await yargs([...args])
     .scriptName('mw-lua-standalone')
@@ -36,7 +38,7 @@ export async function runScripts(args: readonly string[]): Promise<void> {
   const chunks = parsed.e ?? [];
   const [script, ...scriptArgs] = parsed._.map(String);
   if (parsed.v) process.stdout.write(`${VERSION_LINE}\n`);
-  if (parsed.v && chunks.length === 0 && script === undefined) return;
+  if (parsed.v && chunks.length === 0 && script === undefined) return 0;
 
   const L = newLua51State({ hostIo: true });
   // lua.c runs everything in lua_cpcall(pmain): chunks load one C call deep and run
@@ -45,7 +47,13 @@ export async function runScripts(args: readonly string[]): Promise<void> {
     runChunks(pmainL, chunks, script, scriptArgs);
     return 0;
   });
-  if (lua.lua_pcall(L, 0, 0, 0) !== lua.LUA_OK) report(L);
+  try {
+    if (lua.lua_pcall(L, 0, 0, 0) !== lua.LUA_OK) report(L);
+  } catch (error) {
+    if (error instanceof SessionEnd) return error.status;
+    throw error;
+  }
+  return 0;
 }
 
 /** lua.c's pmain after its options: the -e chunks in order, then the script or standard input. */
@@ -77,7 +85,7 @@ function setArgTable(L: LuaState, script: string, scriptArgs: readonly string[])
   lua.lua_setglobal(L, 'arg');
 }
 
-/** lua.c's docall: runs the loaded chunk below `nargs` arguments; an error ends the process as lua does, with status 1. */
+/** lua.c's docall: runs the loaded chunk below `nargs` arguments; an error ends the run as lua's does, with status 1. */
 function runProtected(L: LuaState, loadStatus: number, nargs: number): void {
   let status = loadStatus;
   if (status === lua.LUA_OK) {
@@ -94,7 +102,7 @@ function runProtected(L: LuaState, loadStatus: number, nargs: number): void {
 function report(L: LuaState): never {
   const message = lua.lua_tolstring(L, -1) ?? fengari.to_luastring('(error object is not a string)');
   process.stderr.write(Buffer.concat([Buffer.from('mw-lua-standalone: '), message, Buffer.from('\n')]));
-  process.exit(1);
+  throw new SessionEnd(1);
 }
 
 /** lua.c's message handler: a string message gets the global debug.traceback's, from the level below it. */

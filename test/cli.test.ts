@@ -83,6 +83,18 @@ describe('the command line', () => {
     }
   });
 
+  it('os.exit ends the script from inside pcall, xpcall, a coroutine and a message handler, as lua5.1 exits', () => {
+    for (const code of [
+      'print("before") print(pcall(os.exit, 3)) print("after")',
+      'print(xpcall(function() os.exit(4) end, function(m) print("handler", m) return m end)) print("after")',
+      'print(coroutine.resume(coroutine.create(function() pcall(os.exit, 5) end))) print("after")',
+      'print(xpcall(error, function() os.exit(6) end)) print("after")',
+    ]) {
+      const args = ['-e', code];
+      expect(run(args)).toEqual(runReference(args));
+    }
+  });
+
   it('--help describes both modes', () => {
     const { status, stdout } = run(['--help']);
     expect(status).toBe(0);

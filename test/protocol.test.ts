@@ -156,6 +156,25 @@ describe.each(INTERPRETERS)('protocol with $name', ({ command }) => {
     expect(await client.sendFinal('testquit')).toEqual({ code: 42, signal: null });
   });
 
+  it('testquit while Lua waits for PHP inside pcall ends the interpreter with status 42', async () => {
+    start();
+    const afterQuit: string[] = [];
+    await client.registerLibrary('php', {
+      wait: () => {
+        void client.sendFinal('testquit');
+        return new Promise(() => undefined);
+      },
+      after: () => {
+        afterQuit.push('Lua went on');
+        return [];
+      },
+    });
+    const fn = await client.loadString('local ok = pcall(php.wait) php.after(ok)', '=test');
+    void client.call(fn);
+    expect(await client.exited).toEqual({ code: 42, signal: null });
+    expect(afterQuit).toEqual([]);
+  });
+
   it('quit exits with status 0', async () => {
     start();
     expect(await client.sendFinal('quit')).toEqual({ code: 0, signal: null });

@@ -428,7 +428,25 @@ export const FENGARI_PATCHES: Readonly<Record<string, { prepend?: string; patche
     ],
   },
   'ldo.js': {
+    prepend:
+      'let SessionEnd = null;\n' +
+      'module.exports.setSessionEndClass = function(errorClass) { SessionEnd = errorClass; };\n',
     patches: [
+      {
+        why:
+          'a session ends with an exception no protected call may catch (session-end.ts): it leaves before the ' +
+          'native-error handler could make it a Lua error, whose call could itself fail at the C-call limit',
+        find: '    } catch (e) {\n        if (lj.status === LUA_OK) {',
+        replace: '    } catch (e) {\n        if (SessionEnd !== null && e instanceof SessionEnd)\n            throw e;\n        if (lj.status === LUA_OK) {',
+        occurrences: 1,
+      },
+      {
+        why: 'a session end raised by the message handler that runs after a native error (xpcall\'s) leaves as well',
+        find: '                } catch (e2) {\n                    if (lj.status === LUA_OK) {',
+        replace:
+          '                } catch (e2) {\n                    if (SessionEnd !== null && e2 instanceof SessionEnd)\n                        throw e2;\n                    if (lj.status === LUA_OK) {',
+        occurrences: 1,
+      },
       {
         why: 'the nested host-call limit is 5.1\'s "C stack overflow"',
         find: 'ldebug.luaG_runerror(L, to_luastring("JS stack overflow", true));',

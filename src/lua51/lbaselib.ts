@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import { lauxlib, lua, to_luastring } from './fengari.js';
-import type { LuaDebug, LuaJsFunction, LuaState, LuaString } from './fengari-api.js';
+import type { LuaJsFunction, LuaState, LuaString } from './fengari-api.js';
 import { getStack51, pushFunctionArgument, pushFunctionEnv, setFunctionEnv, setThreadEnv } from './lfenv.js';
 import { strerror } from './lhost.js';
 import { checkint, fengariFunction, optint, registerLibrary, setFunctions } from './llibutil.js';
@@ -24,10 +24,9 @@ const MAX_C_STACK = 8000;
 /** Only text chunks: a binary chunk could forge bytecode that escapes the sandbox. */
 export const TEXT_MODE = 't';
 
-const whereInfo: LuaDebug = new lua.lua_Debug();
-
 /** 5.1's `luaL_where`, counting levels as 5.1 does (tail calls included). */
 export function pushWhere51(L: LuaState, level: number): void {
+  const whereInfo = new lua.lua_Debug();
   if (getStack51(L, level, whereInfo)) {
     lua.lua_getinfo(L, 'Sl', whereInfo);
     if (whereInfo.currentline > 0) {

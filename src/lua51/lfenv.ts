@@ -14,6 +14,7 @@ import { lostTailCallsAt } from './lcallinfo.js';
 import { fengari, lauxlib, lua } from './fengari.js';
 import { checkint, optint } from './llibutil.js';
 import type { LClosure, LuaDebug, LuaState } from './fengari-api.js';
+import { hostOf } from './host-context.js';
 
 const { TValue } = fengari.lobject;
 
@@ -22,27 +23,30 @@ export const TAIL_CALL_LEVEL = -1;
 /** `resolveLevel` result for a level past the bottom of the stack. */
 export const NO_SUCH_LEVEL = -2;
 
-const scratch: LuaDebug = new lua.lua_Debug();
-
 /**
  * Maps a 5.1 stack level to Fengari's level, or TAIL_CALL_LEVEL /
  * NO_SUCH_LEVEL. Level 0 is the running JS function, as in 5.1.
  */
 export function resolveLevel(L: LuaState, level51: number): number {
+  const ar = new lua.lua_Debug();
   let counted = 0;
-  for (let level = 0; lua.lua_getstack(L, level, scratch); level++) {
+  for (let level = 0; lua.lua_getstack(L, level, ar); level++) {
     if (counted === level51) return level;
     counted++;
-    const lost = lostTailCallsAt(scratch);
+    const lost = lostTailCallsAt(ar);
     if (level51 < counted + lost) return TAIL_CALL_LEVEL;
     counted += lost;
   }
-  levelsOnStack = counted;
   return NO_SUCH_LEVEL;
 }
 
-/** The 5.1 level count of the stack, as the last resolveLevel that ran past its bottom found it. */
-let levelsOnStack = 0;
+/** How many 5.1 levels the stack of L has, "(tail call)" levels included. */
+function levelsOnStack(L: LuaState): number {
+  const ar = new lua.lua_Debug();
+  let counted = 0;
+  for (let level = 0; lua.lua_getstack(L, level, ar); level++) counted += 1 + lostTailCallsAt(ar);
+  return counted;
+}
 
 /**
  * Frames a host keeps below the bottom of the Lua stack, outermost last: what
@@ -50,11 +54,10 @@ let levelsOnStack = 0;
  * level, 'global' for a function whose environment is the global table).
  */
 export type HostFrame = 'tail' | 'global';
-let hostFramesBelowStack: readonly HostFrame[] = [];
 
-/** The Scribunto server stands in for the reference server's own Lua frames this way. */
-export function setHostFramesBelowStack(frames: readonly HostFrame[]): void {
-  hostFramesBelowStack = frames;
+/** The Scribunto server stands in for the reference server's own Lua frames this way, in its state. */
+export function setHostFramesBelowStack(L: LuaState, frames: readonly HostFrame[]): void {
+  hostOf(L).hostFramesBelowStack = frames;
 }
 
 /** Any JS function will do: its environment is the global table. */
@@ -82,7 +85,7 @@ export function pushFunctionArgument(L: LuaState, optional: boolean): void {
   lauxlib.luaL_argcheck(L, level51 >= 0, 1, 'level must be non-negative');
   const level = resolveLevel(L, level51);
   if (level === NO_SUCH_LEVEL) {
-    const hostFrame = hostFramesBelowStack[level51 - levelsOnStack];
+    const hostFrame = hostOf(L).hostFramesBelowStack[level51 - levelsOnStack(L)];
     if (hostFrame === undefined) lauxlib.luaL_argerror(L, 1, 'invalid level');
     if (hostFrame === 'tail') lauxlib.luaL_error(L, 'no function environment for tail call at level %d', level51);
     lua.lua_pushcfunction(L, hostFrameStandIn);
@@ -91,8 +94,9 @@ export function pushFunctionArgument(L: LuaState, optional: boolean): void {
   if (level === TAIL_CALL_LEVEL) {
     lauxlib.luaL_error(L, 'no function environment for tail call at level %d', level51);
   }
-  lua.lua_getstack(L, level, scratch);
-  lua.lua_getinfo(L, 'f', scratch);
+  const ar = new lua.lua_Debug();
+  lua.lua_getstack(L, level, ar);
+  lua.lua_getinfo(L, 'f', ar);
 }
 
 function luaClosureAt(L: LuaState, idx: number): LClosure | null {

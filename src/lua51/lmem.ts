@@ -12,12 +12,15 @@
  * failing outright. Node.js itself takes about 670 MiB of address space
  * (with the flags bin/mw-lua-standalone sets: one malloc arena, one V8 worker
  * thread), so Lua gets what a wiki's memoryLimit leaves above 800 MiB; the
- * README gives the rule.
+ * README gives the rule. Each Lua state has its own limit and its own count
+ * of new strings (its host context), so states that share a process (the
+ * sessions of a long-lived one) do not share a budget.
  */
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { lua } from './fengari.js';
 import type { LuaState } from './fengari-api.js';
+import { hostOf } from './host-context.js';
 
 const require = createRequire(import.meta.url);
 const { luaD_throw } = require('fengari/src/ldo.js') as { luaD_throw: (L: LuaState, status: number) => never };
@@ -31,7 +34,19 @@ const PAGE_SIZE = 4096;
 const MASKCOUNT = 1 << 3;
 const CHECK_EVERY_INSTRUCTIONS = 100000;
 const CHECK_EVERY_STRING_BYTES = 4 * 1024 * 1024;
-let stringBytesSinceCheck = 0;
+
+/** One state's limit and what it allocated since its last checkpoint. */
+export interface MemoryGuard {
+  /** The virtual size past which Lua gets "not enough memory"; null without a limit. */
+  readonly ceiling: number | null;
+  /** Bytes of large strings made since the last checkpoint. */
+  stringBytesSinceCheck: number;
+}
+
+/** The guard for an address-space limit in bytes (null: unlimited). */
+export function newMemoryGuard(limit: number | null): MemoryGuard {
+  return { ceiling: limit === null ? null : limit - HEADROOM, stringBytesSinceCheck: 0 };
+}
 
 /** The soft address-space limit in bytes, or null when unlimited. */
 export function addressSpaceLimit(limits: string = fs.readFileSync('/proc/self/limits', 'latin1')): number | null {
@@ -40,7 +55,6 @@ export function addressSpaceLimit(limits: string = fs.readFileSync('/proc/self/l
   return Number(line[1]);
 }
 
-let ceiling: number | null = null;
 const collectGarbage = (globalThis as { gc?: () => void }).gc;
 
 function virtualSize(): number {
@@ -54,19 +68,25 @@ export function raiseMemoryError(L: LuaState): never {
 
 /** Raises "not enough memory" in L when the process is too close to its limit even after a full collection. */
 export function checkMemory(L: LuaState): void {
-  stringBytesSinceCheck = 0;
-  if (ceiling === null || virtualSize() <= ceiling) return;
+  const guard = hostOf(L).memory;
+  guard.stringBytesSinceCheck = 0;
+  if (guard.ceiling === null || virtualSize() <= guard.ceiling) return;
   collectGarbage?.();
-  if (virtualSize() > ceiling) raiseMemoryError(L);
+  if (virtualSize() > guard.ceiling) raiseMemoryError(L);
 }
 
-/** Applies the address-space limit to L and every coroutine it creates. */
-export function installMemoryGuard(L: LuaState, limit: number | null): void {
-  ceiling = limit === null ? null : limit - HEADROOM;
-  if (ceiling === null) return;
+/** Counts a new large string of L's state towards its next checkpoint. */
+function countLargeString(L: LuaState, bytes: number): void {
+  const guard = hostOf(L).memory;
+  if (guard.ceiling === null) return;
+  guard.stringBytesSinceCheck += bytes;
+  if (guard.stringBytesSinceCheck >= CHECK_EVERY_STRING_BYTES) checkMemory(L);
+}
+
+/** Applies the limit of L's memory guard to L and every coroutine it creates. */
+export function installMemoryGuard(L: LuaState): void {
+  if (hostOf(L).memory.ceiling === null) return;
   lua.lua_sethook(L, (L1) => checkMemory(L1), MASKCOUNT, CHECK_EVERY_INSTRUCTIONS);
-  setLargeStringHook((L1, bytes) => {
-    stringBytesSinceCheck += bytes;
-    if (stringBytesSinceCheck >= CHECK_EVERY_STRING_BYTES) checkMemory(L1);
-  });
+  // Fengari has one hook for all states: installed with the first limit, it finds each string's own state.
+  setLargeStringHook(countLargeString);
 }

@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import { lauxlib, lua, to_luastring } from './fengari.js';
-import type { LuaDebug, LuaJsFunction, LuaState, LuaString } from './fengari-api.js';
+import type { LuaJsFunction, LuaState, LuaString } from './fengari-api.js';
 import { loadFile51 } from './lbaselib.js';
 import { resolveLevel, setFunctionEnv } from './lfenv.js';
 import { registerLibrary } from './llibutil.js';
@@ -166,8 +166,6 @@ function findGlobalTable(L: LuaState, dottedName: LuaString): boolean {
   }
 }
 
-const callerInfo: LuaDebug = new lua.lua_Debug();
-
 function llModule(L: LuaState): number {
   const modname = lauxlib.luaL_checklstring(L, 1);
   const loaded = lua.lua_gettop(L) + 1;
@@ -192,6 +190,7 @@ function llModule(L: LuaState): number {
     lua.lua_setfield(L, -2, '_PACKAGE');
   }
   const level = resolveLevel(L, 1);
+  const callerInfo = new lua.lua_Debug();
   if (level < 0 || !lua.lua_getstack(L, level, callerInfo) || !lua.lua_getinfo(L, 'f', callerInfo) ||
       !setFunctionEnv(L, -1, -2)) {
     lauxlib.luaL_error(L, "'module' not called from a Lua function");

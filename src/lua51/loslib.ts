@@ -6,9 +6,11 @@
  */
 import { lauxlib, lua } from './fengari.js';
 import type { LuaState } from './fengari-api.js';
+import { hostOf, processCpuMicros } from './host-context.js';
 import { fengariFunction, optint, registerLibrary, toint } from './llibutil.js';
 import type { LibraryFunctions } from './llibutil.js';
 import { breakDown, strftimeConversion } from './lstrftime.js';
+import { SessionEnd } from './session-end.js';
 
 /** 5.1's `os.date([format [, time]])`: "!" for UTC, "*t" for a table, else strftime per conversion. */
 function osDate(L: LuaState): number {
@@ -82,15 +84,15 @@ function osDifftime(L: LuaState): number {
   return 1;
 }
 
+/** 5.1's `os.clock()`: the CPU time of the session, which in direct mode is that of the process. */
 function osClock(L: LuaState): number {
-  const usage = process.cpuUsage();
-  lua.lua_pushnumber(L, (usage.user + usage.system) / 1e6);
+  lua.lua_pushnumber(L, (processCpuMicros() - hostOf(L).cpuMicrosAtStart) / 1e6);
   return 1;
 }
 
-/** 5.1's `os.exit([code])`: a number only (no booleans, no close flag). */
+/** 5.1's `os.exit([code])`: a number only (no booleans, no close flag); it ends the session, whatever pcall is around it. */
 function osExit(L: LuaState): number {
-  process.exit(optint(L, 1, 0));
+  throw new SessionEnd(optint(L, 1, 0));
 }
 
 /**

@@ -10,6 +10,7 @@
  */
 import { lua, to_jsstring } from './fengari.js';
 import type { LuaDebug, LuaState, StringArg } from './fengari-api.js';
+import { hostOf } from './host-context.js';
 import { isMakingTailCallAt, lostTailCallsAt, stackFrom } from './lcallinfo.js';
 
 /** One stack level, as 5.1's `debug.getinfo(level, 'nSl')` describes it. */
@@ -46,15 +47,14 @@ export interface HostStack {
   framesFor(L: LuaState, ar: LuaDebug): readonly Frame51[] | null;
 }
 
-let host: HostStack | null = null;
-
-/** The Scribunto server installs itself here; plain scripts have no host frames. */
-export function setHostStack(stack: HostStack): void {
-  host = stack;
+/** The Scribunto server installs itself in its state; plain scripts have no host frames. */
+export function setHostStack(L: LuaState, stack: HostStack): void {
+  hostOf(L).hostStack = stack;
 }
 
 /** The 5.1 levels of the stack of `L` from Fengari's level `level` to the bottom, innermost first. */
 export function stack51(L: LuaState, level: number): Frame51[] {
+  const host = hostOf(L).hostStack;
   const frames: Frame51[] = [];
   const records = stackFrom(L, level);
   for (let i = 0; i < records.length; i++) {

@@ -9,6 +9,7 @@
  */
 import { lauxlib, lua } from './fengari.js';
 import type { LuaState, LuaString } from './fengari-api.js';
+import { hostOf } from './host-context.js';
 import { checkint, optint, registerLibrary } from './llibutil.js';
 import type { LibraryFunctions } from './llibutil.js';
 import { formatFloat, formatInteger } from './lprintf.js';
@@ -250,7 +251,7 @@ CLASS_BITS[120 /* x */] = XDIGIT;
 const SPECIAL = new Uint8Array(256);
 for (const c of '^$*+?.([%-') SPECIAL[c.charCodeAt(0)] = 1;
 
-interface MatchState {
+export interface MatchState {
   L: LuaState;
   src: Uint8Array;
   /** Length of the subject: `src_end`; the byte there reads as 0, as C's terminator. */
@@ -262,13 +263,12 @@ interface MatchState {
   capLen: Int32Array;
 }
 
-/** One match state kept for re-use: a call that needs one while it is taken (a nested gsub) makes its own. */
-let spareMatchState: MatchState | null = null;
-
+/** The state's spare match state if it has one: a call that needs one while it is taken (a nested gsub) makes its own. */
 function newMatchState(L: LuaState, src: Uint8Array, p: Uint8Array): MatchState {
-  const ms = spareMatchState;
+  const host = hostOf(L);
+  const ms = host.spareMatchState;
   if (ms !== null) {
-    spareMatchState = null;
+    host.spareMatchState = null;
     ms.L = L;
     ms.src = src;
     ms.end = src.length;
@@ -289,7 +289,7 @@ function newMatchState(L: LuaState, src: Uint8Array, p: Uint8Array): MatchState 
 
 /** Gives a match state back once its results are pushed (one lost to an error is simply not re-used). */
 function releaseMatchState(ms: MatchState): void {
-  spareMatchState = ms;
+  hostOf(ms.L).spareMatchState = ms;
 }
 
 /** The pattern as 5.1's matcher sees it: a C string, so it ends at its first zero byte. */

@@ -122,14 +122,22 @@ export function createLtable(require: Require): Record<string, unknown> {
     return true;
   };
 
-  /* Stand-in addresses for keys with no 5.1-visible order. */
-  const objectIds = new WeakMap<object, number>();
-  let nextObjectId = 1;
-  const pointerhash = (v: any): number => {
+  /*
+   * Stand-in addresses for keys with no id (JavaScript functions, light
+   * userdata), numbered in the order a state first hashes them. Each state
+   * numbers its own: states in one process share those functions, and one
+   * state's history must not move another's keys.
+   */
+  interface ObjectIds {
+    readonly ids: WeakMap<object, number>;
+    next: number;
+  }
+  const objectIdsOf = (L: LuaState): ObjectIds => (L.l_G.objectIds ??= { ids: new WeakMap(), next: 1 });
+  const pointerhash = (objectIds: ObjectIds, v: any): number => {
     if (v !== null && (typeof v === 'object' || typeof v === 'function')) {
       if (typeof v.id === 'number') return v.id >>> 0;
-      let id = objectIds.get(v);
-      if (id === undefined) objectIds.set(v, (id = nextObjectId++));
+      let id = objectIds.ids.get(v);
+      if (id === undefined) objectIds.ids.set(v, (id = objectIds.next++));
       return id;
     }
     if (typeof v === 'number') return numhash(v);
@@ -165,10 +173,13 @@ export function createLtable(require: Require): Record<string, unknown> {
     lastfree = 0;
     /** Where the last `next` stopped, so the usual traversal skips findindex. */
     nexthint = -1;
+    /** The ids of the table's state for keys that have none. */
+    readonly objectIds: ObjectIds;
     constructor(L: LuaState) {
       if (TV === undefined) ready();
       this.id = L.l_G.id_counter++;
       this.node = dummy();
+      this.objectIds = objectIdsOf(L);
     }
   }
 
@@ -201,7 +212,7 @@ export function createLtable(require: Require): Record<string, unknown> {
       case KBOOL:
         return (v ? 1 : 0) & (size - 1);
       default:
-        return pointerhash(v) % ((size - 1) | 1);
+        return pointerhash(t.objectIds, v) % ((size - 1) | 1);
     }
   };
 

@@ -5,6 +5,7 @@
  */
 import { lauxlib, lua } from './fengari.js';
 import type { LuaState } from './fengari-api.js';
+import { attachHostContext } from './host-context.js';
 import { openBase51, pushWhere51 } from './lbaselib.js';
 import { openCoroutine51 } from './lcorolib.js';
 import { openDebug51 } from './ldblib.js';
@@ -12,17 +13,23 @@ import { processStreams } from './lhost.js';
 import type { HostStreams } from './lhost.js';
 import { openIo51 } from './liolib.js';
 import { openMath51 } from './lmathlib.js';
-import { addressSpaceLimit, installMemoryGuard } from './lmem.js';
+import { addressSpaceLimit, installMemoryGuard, newMemoryGuard } from './lmem.js';
 import { openPackage51 } from './loadlib.js';
 import { openOs51 } from './loslib.js';
 import { openString51 } from './lstrlib.js';
 import { openTable51 } from './ltablib.js';
+// Registers SessionEnd with ldo.js, so no protected call in any state catches it.
+import './session-end.js';
 
 export interface Lua51StateOptions {
   /** Open `io` and `os.exit` (plain-script mode). */
   hostIo: boolean;
   /** Where `print` and io's standard streams write; fds 1 and 2 by default. */
   streams?: HostStreams;
+  /** The process's CPU time when the session began (host-context.ts); 0, the process start, by default. */
+  cpuMicrosAtStart?: number;
+  /** Lua's address-space limit in bytes, null for none; by default the one the process runs under. */
+  addressSpaceLimit?: number | null;
 }
 
 const ALLOCATION_FAILURE = /allocation failed|Invalid (typed )?array length|Invalid string length|out of memory/i;
@@ -30,6 +37,7 @@ const ALLOCATION_FAILURE = /allocation failed|Invalid (typed )?array length|Inva
 /**
  * A JavaScript exception thrown while Lua runs (a bug of ours, or V8's own
  * stack limit) becomes a Lua error string, positioned like a runtime error.
+ * A SessionEnd never gets here: ldo.js rethrows it first (session-end.ts).
  */
 
 function nativeErrorToLuaError(L: LuaState): number {
@@ -52,8 +60,15 @@ function nativeErrorToLuaError(L: LuaState): number {
 export function newLua51State(options: Lua51StateOptions): LuaState {
   const streams = options.streams ?? processStreams;
   const L = lauxlib.luaL_newstate();
+  attachHostContext(L, {
+    cpuMicrosAtStart: options.cpuMicrosAtStart ?? 0,
+    memory: newMemoryGuard(options.addressSpaceLimit === undefined ? addressSpaceLimit() : options.addressSpaceLimit),
+    hostStack: null,
+    hostFramesBelowStack: [],
+    spareMatchState: null,
+  });
   lua.lua_atnativeerror(L, nativeErrorToLuaError);
-  installMemoryGuard(L, addressSpaceLimit());
+  installMemoryGuard(L);
   openBase51(L, streams);
   openCoroutine51(L);
   openPackage51(L);

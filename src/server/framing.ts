@@ -14,15 +14,28 @@ export class ProtocolError extends Error {
   override name = 'ProtocolError';
 }
 
+/** Where a channel's bytes come from and go to, read and written as on blocking pipes. */
+export interface ByteStreams {
+  /** Reads at most `length` bytes into `buffer` at `offset` and says how many; 0 at end of input. */
+  read(buffer: Buffer, offset: number, length: number): number;
+  /** Writes some of the `length` bytes at `offset` of `data` and says how many. */
+  write(data: Buffer, offset: number, length: number): number;
+}
+
+/** The pipes PHP gives the interpreter, on file descriptors. */
+export function fileDescriptorStreams(inFd: number, outFd: number): ByteStreams {
+  return {
+    read: (buffer, offset, length) => retryOnAgain(() => fs.readSync(inFd, buffer, offset, length, null)),
+    write: (data, offset, length) => retryOnAgain(() => fs.writeSync(outFd, data, offset, length)),
+  };
+}
+
 export class MessageChannel {
   private buffer = Buffer.alloc(READ_CHUNK);
   private start = 0;
   private end = 0;
 
-  constructor(
-    private readonly inFd: number,
-    private readonly outFd: number,
-  ) {}
+  constructor(private readonly streams: ByteStreams) {}
 
   /** The next message body, or null at a clean end of input (EOF before a header). */
   read(): Uint8Array | null {
@@ -70,7 +83,7 @@ export class MessageChannel {
       this.buffer = bigger;
     }
     while (this.end - this.start < count) {
-      const got = retryOnAgain(() => fs.readSync(this.inFd, this.buffer, this.end, this.buffer.length - this.end, null));
+      const got = this.streams.read(this.buffer, this.end, this.buffer.length - this.end);
       if (got === 0) return false;
       this.end += got;
     }
@@ -80,7 +93,7 @@ export class MessageChannel {
   private writeAll(data: Buffer): void {
     let offset = 0;
     while (offset < data.length) {
-      offset += retryOnAgain(() => fs.writeSync(this.outFd, data, offset, data.length - offset));
+      offset += this.streams.write(data, offset, data.length - offset);
     }
   }
 }

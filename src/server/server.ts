@@ -7,10 +7,12 @@
  */
 import { lauxlib, lua } from '../lua51/fengari.js';
 import type { LuaDebug, LuaState } from '../lua51/fengari-api.js';
+import { hostOf } from '../lua51/host-context.js';
 import { countHostCallLevels, countHostCCalls, frameIdentity, isMakingTailCall } from '../lua51/lcallinfo.js';
 import { setHostFramesBelowStack, type HostFrame } from '../lua51/lfenv.js';
 import { setHostStack, type Frame51, type HostStack } from '../lua51/lstack.js';
 import { lua51NumberToString } from '../lua51/lnumber.js';
+import { SessionEnd } from '../lua51/session-end.js';
 import { ChunkTable } from './chunks.js';
 import { decodeMessage } from './decode.js';
 import { encodeValue, IterationError, SerializationError, type EncodeOptions } from './encode.js';
@@ -26,9 +28,6 @@ export interface ServerOptions {
   readonly intSize: 4 | 8;
   readonly scribunto: InstalledScribunto;
 }
-
-/** Ends the process at once: a protocol failure must not unwind through Lua's pcall. */
-export type Fatal = (reason: string) => never;
 
 export class Server {
   private readonly chunks: ChunkTable;
@@ -54,7 +53,6 @@ export class Server {
     private readonly L: LuaState,
     private readonly channel: MessageChannel,
     private readonly options: ServerOptions,
-    private readonly fatal: Fatal,
   ) {
     this.chunks = new ChunkTable(L);
     this.encodeOptions = {
@@ -70,16 +68,16 @@ export class Server {
     this.callLevelsWaitingForPhp = callLevels(this.frames.waitingForPhp);
     this.hostStack = { below: this.frames.belowChunk, framesFor: (L1, ar) => this.framesFor(L1, ar) };
     this.replyHostStack = { ...this.hostStack, below: [] };
-    setHostFramesBelowStack(this.hostFramesBelowACall);
-    setHostStack(this.hostStack);
+    setHostFramesBelowStack(L, this.hostFramesBelowACall);
+    setHostStack(L, this.hostStack);
   }
 
-  /** Serves requests until PHP quits or closes the pipe. */
+  /** Serves requests until PHP quits or closes the pipe, which ends the session (SessionEnd). */
   execute(): never {
     countHostCCalls(this.L, C_CALLS_BELOW_EXECUTE);
     countHostCallLevels(this.L, callLevels(this.frames.belowChunk));
     this.dispatch();
-    return this.fatal('MWServer:execute: dispatch returned without a quit message');
+    return fatal('MWServer:execute: dispatch returned without a quit message');
   }
 
   /**
@@ -114,11 +112,11 @@ export class Server {
           this.handleGetStatus();
           break;
         case 'quit':
-          process.exit(0);
+          throw new SessionEnd(0);
         case 'testquit':
-          process.exit(42);
+          throw new SessionEnd(42);
         default:
-          this.fatal(`Invalid message operation ${JSON.stringify(op)}`);
+          fatal(`Invalid message operation ${JSON.stringify(op)}`);
       }
       this.sendReply();
       lua.lua_pop(L, 1);
@@ -278,7 +276,7 @@ export class Server {
   /** Handle a "getStatus" message: process id, CPU time in clock ticks, and memory. */
   private handleGetStatus(): void {
     const L = this.L;
-    const status = readStatus();
+    const status = readStatus(hostOf(L).cpuMicrosAtStart);
     if (!status) {
       pushReturnReply(L, lua.lua_gettop(L) + 1, 0);
       return;
@@ -403,15 +401,16 @@ export class Server {
     }
   }
 
-  /** Decodes the next message from PHP onto the stack; end of input ends the process cleanly. */
+  /** Decodes the next message from PHP onto the stack; end of input ends the session cleanly. */
   private receiveMessage(): void {
+    let body: Uint8Array | null;
     try {
-      const body = this.channel.read();
-      if (body === null) process.exit(0);
-      decodeMessage(this.L, body, this.chunks);
+      body = this.channel.read();
+      if (body !== null) decodeMessage(this.L, body, this.chunks);
     } catch (error) {
-      this.fatal(describe(error));
+      return fatal(describe(error));
     }
+    if (body === null) throw new SessionEnd(0);
   }
 
   /** Writes one message; a broken pipe ends the conversation. */
@@ -419,7 +418,7 @@ export class Server {
     try {
       this.channel.write(body);
     } catch (error) {
-      this.fatal(`Write error: ${describe(error)}`);
+      fatal(`Write error: ${describe(error)}`);
     }
   }
 
@@ -433,8 +432,8 @@ export class Server {
     // The reference's serializer frames, which a __pairs run here would see, are not
     // described: getfenv finds functions of the real globals past the stack, and
     // tracebacks and traces end there.
-    setHostFramesBelowStack(FRAMES_BELOW_A_REPLY);
-    setHostStack(this.replyHostStack);
+    setHostFramesBelowStack(L, FRAMES_BELOW_A_REPLY);
+    setHostStack(L, this.replyHostStack);
     try {
       body = encodeValue(L, -1, this.chunks, this.encodeOptions);
     } catch (error) {
@@ -443,12 +442,17 @@ export class Server {
       body = encodeValue(L, -1, this.chunks, this.encodeOptions);
       lua.lua_pop(L, 2);
     } finally {
-      setHostFramesBelowStack(this.hostFramesBelowACall);
-      setHostStack(this.hostStack);
+      setHostFramesBelowStack(L, this.hostFramesBelowACall);
+      setHostStack(L, this.hostStack);
     }
     lua.lua_pop(L, 1);
     this.send(body);
   }
+}
+
+/** Ends the session with status 1 and the reason on stderr: the conversation with PHP cannot go on. */
+function fatal(reason: string): never {
+  throw new SessionEnd(1, reason);
 }
 
 function describe(error: unknown): string {

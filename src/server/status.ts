@@ -21,8 +21,12 @@ export interface ProcessStatus {
   rss: number;
 }
 
-/** The status, or null where /proc is not available (PHP then reports no figures). */
-export function readStatus(): ProcessStatus | null {
+/**
+ * The status, or null where /proc is not available (PHP then reports no
+ * figures). The CPU time counts from `cpuMicrosAtStart`, the session's start
+ * (0 in direct mode, where the process is the session).
+ */
+export function readStatus(cpuMicrosAtStart: number): ProcessStatus | null {
   let statm: string;
   try {
     statm = fs.readFileSync('/proc/self/statm', 'latin1');
@@ -34,7 +38,7 @@ export function readStatus(): ProcessStatus | null {
   const usage = process.resourceUsage();
   return {
     pid: process.pid,
-    time: Math.floor(((usage.userCPUTime + usage.systemCPUTime) * CLOCK_TICKS_PER_SECOND) / 1e6),
+    time: Math.floor(((usage.userCPUTime + usage.systemCPUTime - cpuMicrosAtStart) * CLOCK_TICKS_PER_SECOND) / 1e6),
     vsize: sizePages! * PAGE_SIZE,
     rss: residentPages! * PAGE_SIZE,
   };

@@ -140,8 +140,7 @@ export class StandaloneClient {
   }
 
   private send(body: Buffer): void {
-    const header = body.length.toString(16).padStart(8, '0') + (body.length * 2 - 1).toString(16).padStart(8, '0');
-    this.process.stdin.write(Buffer.concat([Buffer.from(header, 'latin1'), body]));
+    this.process.stdin.write(frame(body));
   }
 
   private async receive(): Promise<PhpArray> {
@@ -168,6 +167,12 @@ export class StandaloneClient {
     this.waiting = null;
     resolve?.();
   }
+}
+
+/** A message body with the 16-byte header PHP puts before it. */
+export function frame(body: Buffer): Buffer {
+  const header = body.length.toString(16).padStart(8, '0') + (body.length * 2 - 1).toString(16).padStart(8, '0');
+  return Buffer.concat([Buffer.from(header, 'latin1'), body]);
 }
 
 export function message(fields: Record<string, PhpValue>): PhpArray {
@@ -220,7 +225,8 @@ export function encodeLuaVar(value: PhpValue): Buffer {
   return Buffer.concat(parts);
 }
 
-function unescapeBody(body: Buffer): Buffer {
+/** Undoes the escaping of CR, LF and backslash in a body from Lua. */
+export function unescapeBody(body: Buffer): Buffer {
   const out: number[] = [];
   for (let i = 0; i < body.length; i++) {
     if (body[i] === 0x5c && i + 1 < body.length) {
