@@ -1,7 +1,7 @@
 /**
- * Entry point. Scribunto runs `<luaPath> <dir>/mw_main.lua <includesDir>
- * <interpreterId> <intSize>`: that is server mode. Anything else is a plain
- * Lua 5.1 interpreter with the `lua` binary's usual options.
+ * Entry point. bin/mw-lua-standalone passes the name it was started by, then
+ * its own arguments. Scribunto runs `<luaPath> <dir>/mw_main.lua <includesDir>
+ * <interpreterId> <intSize>`: that is server mode. Anything else is lua.c 5.1.
  *
  * The modules are imported here, inside the handler, so that even a failure to
  * load them (a Fengari that no longer takes our patches) ends with one line on
@@ -10,14 +10,31 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-const args = process.argv.slice(2);
+const [programName = 'mw-lua-standalone', ...args] = process.argv.slice(2);
+
+/**
+ * Scribunto's call, told from a script that happens to be named mw_main.lua:
+ * exactly the four arguments LuaStandaloneInterpreter passes, the first an
+ * mw_main.lua with Scribunto's MWServer.lua beside it (which server mode reads).
+ */
+function isScribuntoServerCall(words: readonly string[]): boolean {
+  return (
+    words.length === 4 &&
+    path.basename(words[0]!) === 'mw_main.lua' &&
+    fs.existsSync(path.join(path.dirname(words[0]!), 'MWServer.lua'))
+  );
+}
+
 try {
-  if (args.length > 0 && path.basename(args[0]!) === 'mw_main.lua') {
+  if (isScribuntoServerCall(args)) {
     const { runServer } = await import('./server/main.js');
     runServer(args);
+  } else if (args.length === 1 && args[0] === '--help') {
+    const { helpText } = await import('./help.js');
+    fs.writeSync(1, helpText(programName));
   } else {
     const { runScripts } = await import('./script-mode.js');
-    await runScripts(args);
+    runScripts([programName, ...args]);
   }
 } catch (error) {
   fs.writeSync(2, `mw-lua-standalone: ${error instanceof Error ? error.message : String(error)}\n`);
