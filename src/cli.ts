@@ -8,7 +8,23 @@
  * stderr and status 1 rather than a stack trace.
  */
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
+
+const require = createRequire(import.meta.url);
+
+/**
+ * package.json's "engines" (">=N") names the oldest Node.js that will do; an
+ * older one is refused in one line, even for -v, rather than failing later
+ * with a message that names none of that.
+ */
+function refuseOldNode(): void {
+  const { engines } = require('../package.json') as { engines: { node: string } };
+  const oldest = Number(/^>=\s*(\d+)/.exec(engines.node)?.[1]);
+  if (Number(process.versions.node.split('.')[0]) >= oldest) return;
+  fs.writeSync(2, `mw-lua-standalone: Node.js ${process.versions.node} (${process.execPath}) is too old: install Node.js ${oldest} or later\n`);
+  process.exit(1);
+}
 
 const [programName = 'mw-lua-standalone', ...args] = process.argv.slice(2);
 
@@ -25,6 +41,7 @@ function isScribuntoServerCall(words: readonly string[]): boolean {
   );
 }
 
+refuseOldNode();
 try {
   if (isScribuntoServerCall(args)) {
     const { runServer } = await import('./server/main.js');
