@@ -53,4 +53,12 @@ if (tsc) {
   const npm = process.env.npm_execpath ? [process.execPath, process.env.npm_execpath] : ['npm'];
   run(npm[0], [...npm.slice(1), 'exec', '--yes', `--package=${typescript}`, '--', 'tsc', '-p', 'tsconfig.json', '--noCheck']);
 }
-run(process.execPath, ['dist/build/code-cache.js']);
+// `npm install -g <checkout>` prepares before it installs the dependencies: then the
+// code cache, which loads Fengari, is left to the postinstall step that follows.
+let fengariInstalled = true;
+try {
+  require.resolve('fengari/package.json');
+} catch {
+  fengariInstalled = false;
+}
+if (fengariInstalled) run(process.execPath, ['dist/build/code-cache.js']);

@@ -10,6 +10,7 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
 
@@ -54,6 +55,15 @@ try {
     runScripts([programName, ...args]);
   }
 } catch (error) {
-  fs.writeSync(2, `mw-lua-standalone: ${error instanceof Error ? error.message : String(error)}\n`);
+  fs.writeSync(2, `mw-lua-standalone: ${startFailure(error)}\n`);
   process.exit(1);
+}
+
+/** The one line for a failure to start: what to do when the dependencies are missing, else the error's message. */
+function startFailure(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if ((code === 'MODULE_NOT_FOUND' || code === 'ERR_MODULE_NOT_FOUND') && /'fengari[/']/.test(String((error as Error).message))) {
+    return `its dependencies are not installed (no Fengari): run \`npm ci\` in ${path.resolve(fileURLToPath(new URL('..', import.meta.url)))}`;
+  }
+  return error instanceof Error ? error.message.split('\n')[0]! : String(error);
 }
