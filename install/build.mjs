@@ -1,16 +1,18 @@
 /**
  * The "prepare" step of a checkout (`npm ci`, `npm install`, `npm pack`):
- * compiles src/ into dist/, then builds the V8 code cache. With the dev
- * dependencies the project's TypeScript compiles and type-checks, as
- * `npm run build` does. Without them (`npm ci --omit=dev`), npm fetches the
- * TypeScript of package-lock.json for this one run and compiles without type
- * checking (--noCheck), which gives the same JavaScript and needs no @types.
+ * compiles src/ into dist/, records the Node.js (dist/node-path), then builds
+ * the V8 code cache. With the dev dependencies the project's TypeScript
+ * compiles and type-checks, as `npm run build` does. Without them
+ * (`npm ci --omit=dev`), npm fetches the TypeScript of package-lock.json for
+ * this one run and compiles without type checking (--noCheck), which gives
+ * the same JavaScript and needs no @types.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { nodeVersionProblem } from './node-version.mjs';
+import { recordNode } from './record-node.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const require = createRequire(new URL('../package.json', import.meta.url));
@@ -53,6 +55,7 @@ if (tsc) {
   const npm = process.env.npm_execpath ? [process.execPath, process.env.npm_execpath] : ['npm'];
   run(npm[0], [...npm.slice(1), 'exec', '--yes', `--package=${typescript}`, '--', 'tsc', '-p', 'tsconfig.json', '--noCheck']);
 }
+recordNode();
 // `npm install -g <checkout>` prepares before it installs the dependencies: then the
 // code cache, which loads Fengari, is left to the postinstall step that follows.
 let fengariInstalled = true;

@@ -66,3 +66,46 @@ describe('an incomplete install', () => {
     });
   });
 });
+
+describe('the Node.js the command runs', () => {
+  /** A built checkout in the scratch folder, its dependencies those of the repository. */
+  function builtCheckout(name: string): string {
+    const checkout = path.join(scratch, name);
+    for (const part of ['bin', 'dist', 'lua-stdlib', 'package.json']) {
+      fs.cpSync(path.join(REPO_ROOT, part), path.join(checkout, part), { recursive: true });
+    }
+    fs.symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(checkout, 'node_modules'));
+    return checkout;
+  }
+
+  it('is the one dist/node-path names', () => {
+    const checkout = builtCheckout('recorded');
+    const fakeNode = path.join(scratch, 'fake-node');
+    fs.writeFileSync(fakeNode, '#!/bin/sh\necho "fake node: $*"\n', { mode: 0o755 });
+    fs.writeFileSync(path.join(checkout, 'dist', 'node-path'), `${fakeNode}\n`);
+    const bin = path.join(checkout, 'bin', 'mw-lua-standalone');
+    const result = spawnSync(bin, ['-e', 'x'], { encoding: 'utf8' });
+    expect(result.stdout).toBe(`fake node: --v8-pool-size=1 --expose-gc --verify-snapshot-checksum --max-semi-space-size=1 ${checkout}/bin/../dist/cli.js ${bin} -e x\n`);
+  });
+
+  it("is the PATH's when dist/node-path names none that exists", () => {
+    const checkout = builtCheckout('stale');
+    fs.writeFileSync(path.join(checkout, 'dist', 'node-path'), '/nonexistent/node\n');
+    const result = spawnSync(path.join(checkout, 'bin', 'mw-lua-standalone'), ['-e', 'print(1)'], { encoding: 'utf8' });
+    expect(result).toMatchObject({ status: 0, stdout: '1\n', stderr: '' });
+  });
+
+  it('without one, the command says where to name it, in one line, status 1', () => {
+    const checkout = builtCheckout('none');
+    // A PATH with the tools the script uses, and no node.
+    const tools = path.join(scratch, 'tools');
+    fs.mkdirSync(tools);
+    for (const tool of ['dirname', 'readlink']) fs.symlinkSync(spawnSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).stdout.trim(), path.join(tools, tool));
+    const result = spawnSync('/bin/sh', [path.join(checkout, 'bin', 'mw-lua-standalone'), '-v'], { encoding: 'utf8', env: { PATH: tools } });
+    expect(result).toMatchObject({
+      status: 1,
+      stdout: '',
+      stderr: `mw-lua-standalone: no Node.js: none recorded in ${checkout}/dist/node-path and no \`node\` on the PATH (${tools}): write the absolute path of Node.js 20 or later into that file\n`,
+    });
+  });
+});
