@@ -106,6 +106,6 @@ const flags = binaryNodeFlags();
 if (JSON.stringify(process.execArgv) === JSON.stringify(flags)) {
   await writeCache();
 } else {
-  const run = spawnSync('node', [...flags, fileURLToPath(import.meta.url)], { stdio: 'inherit' });
+  const run = spawnSync(process.execPath, [...flags, fileURLToPath(import.meta.url)], { stdio: 'inherit' });
   process.exitCode = run.status ?? 1;
 }

@@ -53,7 +53,7 @@ export const FENGARI_PATCHES: Readonly<Record<string, { prepend?: string; patche
     patches: [
       ...exportLibraryFunctions('os', 'syslib').patches,
       {
-        why: 'os.tmpname and os.execute load tmp (and with it crypto) and child_process when called, not on every start',
+        why: 'os.tmpname loads tmp (and with it crypto) when called, not on every start; child_process, needed only by the os.execute that loslib.ts replaces, is never loaded',
         find: "    const tmp = require('tmp');\n    const child_process = require('child_process');\n",
         replace:
           "    const tmp = { tmpNameSync: () => require('tmp').tmpNameSync() };\n" +

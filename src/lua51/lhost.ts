@@ -3,7 +3,16 @@
  * to fds 1 and 2; the CLI keeps that, tests capture the bytes instead.
  */
 import fs from 'node:fs';
-import type { LuaString } from './fengari-api.js';
+import { createRequire } from 'node:module';
+import { lua } from './fengari.js';
+import type { LuaState, LuaString } from './fengari-api.js';
+
+const require = createRequire(import.meta.url);
+
+/** Loaded by io.popen and os.execute only: child_process pulls in net, dgram and streams, which every start would pay for. */
+export function childProcess(): typeof import('node:child_process') {
+  return require('node:child_process') as typeof import('node:child_process');
+}
 
 export interface HostStreams {
   stdout(bytes: LuaString): void;
@@ -43,6 +52,7 @@ const STRERROR: Readonly<Record<string, string>> = {
   ENAMETOOLONG: 'File name too long',
   ELOOP: 'Too many levels of symbolic links',
   EXDEV: 'Invalid cross-device link',
+  ESPIPE: 'Illegal seek',
 };
 
 /** glibc's strerror text for a Node system error, as 5.1's messages embed it. */
@@ -55,4 +65,20 @@ export function strerror(e: unknown): string {
 export function errnoOf(e: unknown): number {
   const errno = (e as NodeJS.ErrnoException).errno;
   return typeof errno === 'number' ? Math.abs(errno) : 0;
+}
+
+/**
+ * 5.1's `pushresult` of liolib.c and `os_pushresult` of loslib.c: true, or
+ * nil, "filename: strerror" (the bare strerror without a name), errno.
+ */
+export function pushFileResult(L: LuaState, e: unknown, filename: LuaString | null): number {
+  if (e === null) {
+    lua.lua_pushboolean(L, true);
+    return 1;
+  }
+  lua.lua_pushnil(L);
+  if (filename) lua.lua_pushfstring(L, '%s: %s', filename, strerror(e));
+  else lua.lua_pushstring(L, strerror(e));
+  lua.lua_pushnumber(L, errnoOf(e));
+  return 3;
 }

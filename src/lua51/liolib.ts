@@ -6,25 +6,17 @@
  * stderr), so output order matches 5.1's line-buffered terminal behaviour.
  */
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { lauxlib, lua, to_luastring } from './fengari.js';
 import type { LuaJsFunction, LuaState, LuaString } from './fengari-api.js';
-import { errnoOf, strerror } from './lhost.js';
+import { childProcess, pushFileResult, strerror } from './lhost.js';
 import type { HostStreams } from './lhost.js';
 import { newMetatable, registerLibrary, setFunctions } from './llibutil.js';
 import type { LibraryFunctions } from './llibutil.js';
 import { strtod } from './lstrtod.js';
 
 const { LUA_TNUMBER, LUA_REGISTRYINDEX } = lua;
-
-const require = createRequire(import.meta.url);
-
-/** Loaded by io.popen only: child_process pulls in net, dgram and streams, which every start would pay for. */
-function childProcess(): typeof import('node:child_process') {
-  return require('node:child_process') as typeof import('node:child_process');
-}
 
 const FILE_HANDLE = 'FILE*';
 const IO_INPUT = 'io.input';
@@ -58,7 +50,8 @@ function newFile(fd: number, sink: LuaFile['sink'], standard: boolean, append: b
   let position: number | null = null;
   if (!standard) {
     try {
-      if (fs.fstatSync(fd).isFile()) position = append ? fs.fstatSync(fd).size : 0;
+      // Reads start at the beginning even in append mode ("a+"), as with fopen.
+      if (fs.fstatSync(fd).isFile()) position = 0;
     } catch {
       position = null;
     }
@@ -77,19 +70,6 @@ function toFile(L: LuaState, idx: number): LuaFile {
   const file = data.file!;
   if (file.fd === null) lauxlib.luaL_error(L, 'attempt to use a closed file');
   return file;
-}
-
-/** nil, "name: strerror", errno — or true. */
-function pushResult(L: LuaState, e: unknown, filename: LuaString | null): number {
-  if (e === null) {
-    lua.lua_pushboolean(L, true);
-    return 1;
-  }
-  lua.lua_pushnil(L);
-  if (filename) lua.lua_pushfstring(L, '%s: %s', filename, strerror(e));
-  else lua.lua_pushstring(L, strerror(e));
-  lua.lua_pushnumber(L, errnoOf(e));
-  return 3;
 }
 
 /** Reads more bytes into the buffer; false at end of file. */
@@ -181,8 +161,26 @@ function readNumber(L: LuaState, file: LuaFile): boolean {
   return true;
 }
 
-/** 5.1's `g_read`: formats from argument `first` on, stopping at the first failure (which yields nil). */
+/** Whether a JavaScript exception is a failed system call (C's ferror), not a Lua error passing through. */
+function isSystemError(e: unknown): boolean {
+  return (e as NodeJS.ErrnoException).code !== undefined;
+}
+
+/**
+ * 5.1's `g_read`: formats from argument `first` on, stopping at the first
+ * failure (which yields nil); a read error (a directory opened for reading)
+ * gives nil, strerror, errno.
+ */
 function gRead(L: LuaState, file: LuaFile, first: number): number {
+  try {
+    return readFormats(L, file, first);
+  } catch (e) {
+    if (!isSystemError(e)) throw e;
+    return pushFileResult(L, e, null);
+  }
+}
+
+function readFormats(L: LuaState, file: LuaFile, first: number): number {
   let nargs = lua.lua_gettop(L) - first + 1;
   if (nargs <= 0) {
     if (!readLine(L, file)) {
@@ -236,10 +234,10 @@ function gWrite(L: LuaState, file: LuaFile, first: number): number {
       writeBytes(file, s);
     }
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === undefined) throw e;
-    return pushResult(L, e, null);
+    if (!isSystemError(e)) throw e;
+    return pushFileResult(L, e, null);
   }
-  return pushResult(L, null, null);
+  return pushFileResult(L, null, null);
 }
 
 function writeBytes(file: LuaFile, bytes: LuaString): void {
@@ -275,13 +273,13 @@ function closeFile(L: LuaState, idx: number): number {
   if (file.pipeTo) {
     childProcess().spawnSync('/bin/sh', ['-c', file.pipeTo.command], { input: Buffer.concat(file.pipeTo.written.map((bytes) => Buffer.from(bytes))), stdio: ['pipe', 'inherit', 'inherit'] });
   }
-  if (fd === IN_MEMORY) return pushResult(L, null, null);
+  if (fd === IN_MEMORY) return pushFileResult(L, null, null);
   try {
     fs.closeSync(fd);
   } catch (e) {
-    return pushResult(L, e, null);
+    return pushFileResult(L, e, null);
   }
-  return pushResult(L, null, null);
+  return pushFileResult(L, null, null);
 }
 
 function getIoFile(L: LuaState, key: string): LuaFile {
@@ -293,19 +291,32 @@ function getIoFile(L: LuaState, key: string): LuaFile {
   return file;
 }
 
-/** Node's open flags for a C fopen mode; null for a mode fopen rejects. */
-function openFlags(mode: string): string | null {
-  const match = /^([rwa])(\+?)b?(\+?)$/.exec(mode);
-  if (!match) return null;
-  return match[1]! + (match[2] || match[3] ? '+' : '');
+/**
+ * The open(2) flags glibc's fopen takes from a mode: its first character
+ * decides (r, w or a, anything else is EINVAL); of the next six, '+' means
+ * read and write and 'x' exclusive creation, and the rest are ignored, so
+ * "rw" opens for reading as under lua5.1. Null for EINVAL.
+ */
+function fopenFlags(mode: Uint8Array): { flags: number; append: boolean } | null {
+  const { O_RDONLY, O_WRONLY, O_RDWR, O_CREAT, O_TRUNC, O_APPEND, O_EXCL } = fs.constants;
+  const end = mode.indexOf(0) < 0 ? mode.length : mode.indexOf(0); // C sees the mode up to a NUL
+  const kind = String.fromCharCode(mode[0] ?? 0);
+  if (end === 0 || !'rwa'.includes(kind)) return null;
+  let access = kind === 'r' ? O_RDONLY : O_WRONLY;
+  let flags = kind === 'w' ? O_CREAT | O_TRUNC : kind === 'a' ? O_CREAT | O_APPEND : 0;
+  for (let i = 1; i < Math.min(end, 7); i++) {
+    if (mode[i] === 0x2b /* + */) access = O_RDWR;
+    else if (mode[i] === 0x78 /* x */) flags |= O_EXCL;
+  }
+  return { flags: access | flags, append: kind === 'a' };
 }
 
-function openFile(L: LuaState, filename: LuaString, mode: string): unknown {
-  const flags = openFlags(mode);
-  if (flags === null) return Object.assign(new Error('Invalid argument'), { code: 'EINVAL', errno: 22 });
+function openFile(L: LuaState, filename: LuaString, mode: Uint8Array): unknown {
+  const open = fopenFlags(mode);
+  if (open === null) return Object.assign(new Error('Invalid argument'), { code: 'EINVAL', errno: 22 });
   try {
-    const fd = fs.openSync(Buffer.from(filename), flags);
-    pushHandle(L, newFile(fd, null, false, flags[0] === 'a'));
+    const fd = fs.openSync(Buffer.from(filename), open.flags, 0o666);
+    pushHandle(L, newFile(fd, null, false, open.append));
     return null;
   } catch (e) {
     return e;
@@ -314,9 +325,8 @@ function openFile(L: LuaState, filename: LuaString, mode: string): unknown {
 
 function ioOpen(L: LuaState): number {
   const filename = lauxlib.luaL_checklstring(L, 1);
-  const mode = Buffer.from(lauxlib.luaL_optlstring(L, 2, 'r')!).toString('latin1');
-  const error = openFile(L, filename, mode);
-  return error === null ? 1 : pushResult(L, error, filename);
+  const error = openFile(L, filename, lauxlib.luaL_optlstring(L, 2, 'r')!);
+  return error === null ? 1 : pushFileResult(L, error, filename);
 }
 
 /**
@@ -348,7 +358,7 @@ function ioTmpfile(L: LuaState): number {
     pushHandle(L, newFile(fd, null, false, false));
     return 1;
   } catch (e) {
-    return pushResult(L, e, null);
+    return pushFileResult(L, e, null);
   }
 }
 
@@ -366,7 +376,7 @@ function ioType(L: LuaState): number {
 }
 
 /** io.input / io.output: set from a file name or handle, return the current one. */
-function gIoFile(key: string, mode: string): LuaJsFunction {
+function gIoFile(key: string, mode: LuaString): LuaJsFunction {
   return (L) => {
     if (!lua.lua_isnoneornil(L, 1)) {
       const filename = lua.lua_tolstring(L, 1);
@@ -389,7 +399,14 @@ function linesIterator(L: LuaState): number {
   const data = lua.lua_touserdata(L, lua.lua_upvalueindex(1)) as HandleData;
   const file = data.file!;
   if (file.fd === null) return lauxlib.luaL_error(L, 'file is already closed');
-  if (readLine(L, file)) return 1;
+  let gotLine: boolean;
+  try {
+    gotLine = readLine(L, file);
+  } catch (e) {
+    if (!isSystemError(e)) throw e;
+    return lauxlib.luaL_error(L, '%s', strerror(e));
+  }
+  if (gotLine) return 1;
   if (lua.lua_toboolean(L, lua.lua_upvalueindex(2))) {
     lua.lua_settop(L, 0);
     lua.lua_pushvalue(L, lua.lua_upvalueindex(1));
@@ -406,14 +423,14 @@ function pushLines(L: LuaState, handleIdx: number, close: boolean): void {
 
 function ioLines(L: LuaState): number {
   if (lua.lua_isnoneornil(L, 1)) {
+    // As 5.1: the default input is pushed, and checked at index 1 (so `io.lines(nil)` is a bad argument).
     lua.lua_getfield(L, LUA_REGISTRYINDEX, IO_INPUT);
-    lua.lua_replace(L, 1);
     toFile(L, 1);
     pushLines(L, 1, false);
     return 1;
   }
   const filename = lauxlib.luaL_checklstring(L, 1);
-  const error = openFile(L, filename, 'r');
+  const error = openFile(L, filename, to_luastring('r'));
   if (error !== null) lauxlib.luaL_argerror(L, 1, lua.lua_pushfstring(L, '%s: %s', filename, strerror(error)));
   lua.lua_replace(L, 1);
   pushLines(L, 1, true);
@@ -426,10 +443,10 @@ function fSeek(L: LuaState): number {
   const file = toFile(L, 1);
   const whence = lauxlib.luaL_checkoption(L, 2, 'cur', SEEK_OPTIONS);
   const offset = lauxlib.luaL_optinteger(L, 3, 0);
-  if (file.position === null) return pushResult(L, Object.assign(new Error(), { code: 'ESPIPE', errno: 29 }), null);
+  if (file.position === null) return pushFileResult(L, Object.assign(new Error(), { code: 'ESPIPE', errno: 29 }), null);
   const current = file.position - available(file);
   const base = whence === 0 ? 0 : whence === 1 ? current : fs.fstatSync(file.fd!).size;
-  if (base + offset < 0) return pushResult(L, Object.assign(new Error(), { code: 'EINVAL', errno: 22 }), null);
+  if (base + offset < 0) return pushFileResult(L, Object.assign(new Error(), { code: 'EINVAL', errno: 22 }), null);
   file.position = base + offset;
   file.buffer = new Uint8Array(0);
   file.bufferStart = 0;
@@ -489,10 +506,10 @@ export function openIo51(L: LuaState, streams: HostStreams): void {
   registerLibrary(L, 'io', [
     ['close', ioClose],
     ['flush', (L) => succeed(L)],
-    ['input', gIoFile(IO_INPUT, 'r')],
+    ['input', gIoFile(IO_INPUT, to_luastring('r'))],
     ['lines', ioLines],
     ['open', ioOpen],
-    ['output', gIoFile(IO_OUTPUT, 'w')],
+    ['output', gIoFile(IO_OUTPUT, to_luastring('w'))],
     ['popen', ioPopen],
     ['read', ioRead],
     ['tmpfile', ioTmpfile],

@@ -1,12 +1,16 @@
 /**
  * Lua 5.1's os library (loslib.c) over Fengari's: `date` and `time` as
  * glibc's strftime/mktime give them, `clock` is processor time as C's
- * clock() is, and `exit` exists only where the process is the script's (the
- * server must never be ended by a module).
+ * clock() is, `execute`, `remove` and `rename` answer as C's system(),
+ * remove() and rename() with glibc's messages, and `exit` exists only where
+ * the process is the script's (the server must never be ended by a module).
  */
+import fs from 'node:fs';
+import os from 'node:os';
 import { lauxlib, lua } from './fengari.js';
 import type { LuaState } from './fengari-api.js';
 import { hostOf, processCpuMicros } from './host-context.js';
+import { childProcess, pushFileResult } from './lhost.js';
 import { fengariFunction, optint, registerLibrary, toint } from './llibutil.js';
 import type { LibraryFunctions } from './llibutil.js';
 import { breakDown, strftimeConversion } from './lstrftime.js';
@@ -90,6 +94,56 @@ function osClock(L: LuaState): number {
   return 1;
 }
 
+/**
+ * 5.1's `os.execute([command])`: C's system(), whose wait status it returns
+ * as a number (exit status times 256, or the signal number); with no
+ * command, 1 for "a shell is there".
+ */
+function osExecute(L: LuaState): number {
+  const command = lauxlib.luaL_optlstring(L, 1, null);
+  if (command === null) {
+    lua.lua_pushinteger(L, 1);
+    return 1;
+  }
+  // Node passes arguments as UTF-8 text; a command is text in practice.
+  const result = childProcess().spawnSync('/bin/sh', ['-c', Buffer.from(command).toString('utf8')], { stdio: 'inherit' });
+  let waitStatus: number;
+  if (result.signal !== null) waitStatus = os.constants.signals[result.signal];
+  else if (result.status !== null) waitStatus = result.status << 8;
+  else waitStatus = -1; // the shell could not be started, where system() returns -1
+  lua.lua_pushinteger(L, waitStatus);
+  return 1;
+}
+
+/** 5.1's `os.remove`: C's remove(), which removes an empty directory too (glibc tries rmdir on EISDIR). */
+function osRemove(L: LuaState): number {
+  const filename = lauxlib.luaL_checklstring(L, 1);
+  const target = Buffer.from(filename);
+  try {
+    fs.unlinkSync(target);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EISDIR') return pushFileResult(L, e, filename);
+    try {
+      fs.rmdirSync(target);
+    } catch (rmdirError) {
+      return pushFileResult(L, rmdirError, filename);
+    }
+  }
+  return pushFileResult(L, null, null);
+}
+
+/** 5.1's `os.rename`: a failure names the old name. */
+function osRename(L: LuaState): number {
+  const fromname = lauxlib.luaL_checklstring(L, 1);
+  const toname = lauxlib.luaL_checklstring(L, 2);
+  try {
+    fs.renameSync(Buffer.from(fromname), Buffer.from(toname));
+  } catch (e) {
+    return pushFileResult(L, e, fromname);
+  }
+  return pushFileResult(L, null, null);
+}
+
 /** 5.1's `os.exit([code])`: a number only (no booleans, no close flag); it ends the session, whatever pcall is around it. */
 function osExit(L: LuaState): number {
   throw new SessionEnd(optint(L, 1, 0));
@@ -104,11 +158,11 @@ export function openOs51(L: LuaState, hostIo: boolean): void {
     ['clock', osClock],
     ['date', osDate],
     ['difftime', osDifftime],
-    ['execute', fengariFunction('os', 'execute')],
+    ['execute', osExecute],
     ['exit', osExit],
     ['getenv', fengariFunction('os', 'getenv')],
-    ['remove', fengariFunction('os', 'remove')],
-    ['rename', fengariFunction('os', 'rename')],
+    ['remove', osRemove],
+    ['rename', osRename],
     ['setlocale', fengariFunction('os', 'setlocale')],
     ['time', osTime],
     ['tmpname', fengariFunction('os', 'tmpname')],
