@@ -7,6 +7,7 @@
  * start-up instead of silently running a 5.3 behaviour.
  */
 import { formatG, lua51Modulo, lua51NumberToInteger, lua51NumberToString } from './lnumber.js';
+import { getobjname51 } from './ldebug.js';
 import { luaO_chunkid51 } from './lobject.js';
 
 export const PINNED_FENGARI_VERSION = '0.1.5';
@@ -383,7 +384,34 @@ export const FENGARI_PATCHES: Readonly<Record<string, { prepend?: string; patche
     ],
   },
   'ldebug.js': {
+    prepend: declare(getobjname51),
     patches: [
+      {
+        why:
+          "5.1 names a value by the last instruction that set its register on the path that takes every forward jump " +
+          "(symbexec), without 5.3's \"constant\" kind: `(mt and mt.__ipairs or old_ipairs)(t)` calls upvalue 'old_ipairs'",
+        find: 'const getobjname = function(p, lastpc, reg) {',
+        replace: 'const getobjname = getobjname51;\nconst getobjname53 = function(p, lastpc, reg) {',
+        occurrences: 1,
+      },
+      {
+        why:
+          "5.1 (getfuncname) names only functions a call instruction calls, a generic for's iterator after its hidden " +
+          "local '(for generator)', and never a metamethod",
+        find: 'const funcnamefromcode = function(L, ci) {',
+        replace:
+          'const funcnamefromcode = function(L, ci) {\n' +
+          '    const p = ci.func.value.p;\n' +
+          '    const pc = currentpc(ci);\n' +
+          '    const i = p.code[pc];\n' +
+          '    const OCi = lopcodes.OpCodesI;\n' +
+          '    if (i.opcode === OCi.OP_CALL || i.opcode === OCi.OP_TAILCALL || i.opcode === OCi.OP_TFORCALL)\n' +
+          '        return getobjname(p, pc, i.A);\n' +
+          '    return null;\n' +
+          '};\n' +
+          'const funcnamefromcode53 = function(L, ci) {',
+        occurrences: 1,
+      },
       {
         why:
           '5.1 names compared types by their basic type names (no __name), and calls them "two X values" when the third ' +

@@ -71,3 +71,12 @@ export function same(behaviour: string, code: string): void {
     expect(runOurs(code)).toEqual(runOracle(code));
   });
 }
+
+/** A differential case where lua5.1 raises an error: the oracle must fail, and ours exactly as it does. */
+export function sameError(behaviour: string, code: string): void {
+  it(behaviour, () => {
+    const oracle = runOracle(code);
+    expect(oracle.error).not.toBeNull();
+    expect(runOurs(code)).toEqual(oracle);
+  });
+}
