@@ -4,7 +4,7 @@
  * `goto` is a name. A module that fails to load is a broken page.
  */
 import { describe } from 'vitest';
-import { same } from './lua51/differential.js';
+import { same, sameError } from './lua51/differential.js';
 
 describe('5.2+ syntax is an error near the first character 5.1 cannot take', () => {
   same('// is two divisions', 'x = 3 // 2');
@@ -112,4 +112,19 @@ describe('statements as 5.1 parses them', () => {
   same('( on the same line as the end of a multi-line prefix is a call', 'local t = {a = {b = print}}\nt\n.a\n.b(1)\nlocal x = { print\n(2) }');
   same('a failing call is on the line of its arguments', 'local t = {a = {}}\nlocal x = t\n.a\n.b()');
   same('an unclosed ( names the line of the (', 'print(loadstring("x = f\\n:m(\\n1,\\n2"))');
+});
+
+describe("numerals as 5.1's read_numeral reads them (digits and dots, an E with its sign, then letters, digits and '_')", () => {
+  same('hexadecimal numerals, with a binary exponent of digits only', 'print(0x10, 0X1A, 0x1p4, 0x10e, 0x1e+2, 0xffffffffffffffffff)');
+  same('decimal numerals', 'print(.5, 5., 1e-2, 1.5e+3, 08, 0e12, 3 .. 2)');
+  sameError('a hexadecimal fraction is the numeral 0xA and then the numeral .8', 'print(0xA.8)');
+  sameError("0x.8 is malformed near '0x'", 'print(0x.8)');
+  sameError("a signed binary exponent is malformed near '0x1p'", 'print(0x1p-4)');
+  sameError("0x1P+1 is malformed near '0x1P'", 'print(0x1P+1)');
+  sameError("0x1.8p1 is malformed near '.8p1'", 'print(0x1.8p1)');
+  sameError('letters after an exponent belong to the numeral: 1e5x is malformed', 'print(1e5x)');
+  sameError("a '_' belongs to the numeral: 5_ is malformed", 'print(5_)');
+  sameError('1e2.5 is 1e2 and then .5', 'print(1e2.5)');
+  sameError('0xinf is malformed whole', 'print(0xinf)');
+  sameError('1..2 is one malformed numeral', 'print(1..2)');
 });

@@ -9,6 +9,7 @@
 import { formatG, lua51Modulo, lua51NumberToInteger, lua51NumberToString } from './lnumber.js';
 import { getobjname51 } from './ldebug.js';
 import { luaO_chunkid51 } from './lobject.js';
+import { digitValue, isCSpace, isHexStart, matchesWord, parseHexFloat, str2number, strtod } from './lstrtod.js';
 
 export const PINNED_FENGARI_VERSION = '0.1.5';
 
@@ -94,7 +95,7 @@ export const FENGARI_PATCHES: Readonly<Record<string, { prepend?: string; patche
     ],
   },
   'lobject.js': {
-    prepend: declare(luaO_chunkid51),
+    prepend: declare(luaO_chunkid51, str2number, strtod, isCSpace, matchesWord, digitValue, isHexStart, parseHexFloat),
     patches: [
       {
         why: "chunk names are cut to 5.1's lengths and shapes (a `@file` keeps its last 52 bytes, `[string \"...\"]` stops at \\r too)",
@@ -109,9 +110,18 @@ export const FENGARI_PATCHES: Readonly<Record<string, { prepend?: string; patche
         occurrences: 1,
       },
       {
-        why: 'numerals and string coercions read as doubles (0xffffffff is 4294967295, not -1)',
-        find: '    let s2i = l_str2int(s);\n    if (s2i !== null) {   /* try as an integer */',
-        replace: '    let s2i = null;\n    if (s2i !== null) {',
+        why:
+          "numerals and string coercions are 5.1's luaO_str2d: doubles as glibc's strtod reads them (0xffffffff is " +
+          "4294967295, not -1; '0x1p4', 'inf', ' nan ', '1e500' are numbers), up to a NUL, spaces around allowed",
+        find: 'const luaO_str2num = function(s, o) {',
+        replace:
+          'const luaO_str2num = function(s, o) {\n' +
+          '    const n = str2number(s);\n' +
+          '    if (n === null) return 0;\n' +
+          '    o.setfltvalue(n);\n' +
+          '    return s.length + 1;\n' +
+          '};\n' +
+          'const luaO_str2num53 = function(s, o) {',
         occurrences: 1,
       },
     ],
@@ -172,6 +182,38 @@ export const FENGARI_PATCHES: Readonly<Record<string, { prepend?: string; patche
         find: '    msg = ldebug.luaG_addinfo(ls.L, msg, ls.source, ls.linenumber);',
         replace:
           '    msg = lobject.luaO_pushfstring(ls.L, to_luastring("%s:%d: %s", true), lobject.luaO_chunkid(ls.source.getstr(), 80 - 1), ls.linenumber, msg);',
+        occurrences: 1,
+      },
+      {
+        why:
+          "5.1 reads a numeral as digits and dots, an optional exponent sign after an E, then any letters, digits and " +
+          "'_' (read_numeral), so 0xA.8 is 0xA then .8, 0x1p-4 is \"malformed number near '0x1p'\", 1e5x one malformed numeral",
+        find:
+          '    let expo = "Ee";\n' +
+          '    let first = ls.current;\n' +
+          '    lua_assert(lisdigit(ls.current));\n' +
+          '    save_and_next(ls);\n' +
+          '    if (first === 48 /* (\'0\').charCodeAt(0) */ && check_next2(ls, "xX"))  /* hexadecimal? */\n' +
+          '        expo = "Pp";\n' +
+          '\n' +
+          '    for (;;) {\n' +
+          '        if (check_next2(ls, expo))  /* exponent part? */\n' +
+          '            check_next2(ls, "-+");  /* optional exponent sign */\n' +
+          '        if (lisxdigit(ls.current))\n' +
+          '            save_and_next(ls);\n' +
+          '        else if (ls.current === 46 /* (\'.\').charCodeAt(0) */)\n' +
+          '            save_and_next(ls);\n' +
+          '        else break;\n' +
+          '    }\n',
+        replace:
+          '    lua_assert(lisdigit(ls.current));\n' +
+          '    do {\n' +
+          '        save_and_next(ls);\n' +
+          '    } while (lisdigit(ls.current) || ls.current === 46 /* (\'.\').charCodeAt(0) */);\n' +
+          '    if (check_next2(ls, "Ee"))  /* exponent part? */\n' +
+          '        check_next2(ls, "+-");  /* optional exponent sign */\n' +
+          '    while (lislalnum(ls.current))  /* letters, digits and \'_\' */\n' +
+          '        save_and_next(ls);\n',
         occurrences: 1,
       },
       {

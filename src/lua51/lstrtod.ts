@@ -1,6 +1,11 @@
 /**
  * C's `strtod` and `strtoul` as glibc implements them, on Lua's byte strings:
- * 5.1's `tonumber` is defined through them (`luaO_str2d`, `luaB_tonumber`).
+ * 5.1's `tonumber`, numerals and string coercions are defined through them
+ * (`luaO_str2d`, `luaB_tonumber`).
+ *
+ * `str2number` and the functions it calls are injected together into
+ * Fengari's lobject.js (fengari-patches.ts), so they may call each other but
+ * nothing else outside their bodies.
  */
 import type { LuaString } from './fengari-api.js';
 
@@ -10,7 +15,7 @@ export function isCSpace(c: number | undefined): boolean {
 }
 
 /** Value of an ASCII digit or letter as a digit (a/A = 10), or 99. */
-function digitValue(c: number): number {
+export function digitValue(c: number): number {
   if (c >= 48 && c <= 57) return c - 48;
   const lower = c | 0x20;
   if (lower >= 97 && lower <= 122) return lower - 87;
@@ -18,7 +23,7 @@ function digitValue(c: number): number {
 }
 
 /** Compares bytes at `at` case-insensitively with an ASCII lowercase word. */
-function matchesWord(s: LuaString, at: number, word: string): boolean {
+export function matchesWord(s: LuaString, at: number, word: string): boolean {
   for (let i = 0; i < word.length; i++) {
     if (((s[at + i] ?? 0) | 0x20) !== word.charCodeAt(i)) return false;
   }
@@ -69,13 +74,13 @@ export function strtod(s: LuaString, limit: number = s.length): Parsed {
   return signed(Number(String.fromCharCode(...s.subarray(start, i))), i);
 }
 
-function isHexStart(s: LuaString, at: number, limit: number): boolean {
+export function isHexStart(s: LuaString, at: number, limit: number): boolean {
   if (at < limit && digitValue(s[at]!) < 16) return true;
   return s[at] === 46 && at + 1 < limit && digitValue(s[at + 1]!) < 16;
 }
 
 /** A C99 hexadecimal float after its "0x": hex digits, optional fraction, optional binary exponent. */
-function parseHexFloat(s: LuaString, from: number, limit: number, negative: boolean): Parsed {
+export function parseHexFloat(s: LuaString, from: number, limit: number, negative: boolean): Parsed {
   let mantissa = 0n;
   let exponent = 0;
   let i = from;
