@@ -3,8 +3,10 @@
  * snippet under the oracle and under our VM and expects the same output and
  * the same error.
  */
-import { describe } from 'vitest';
-import { same } from './lua51/differential.js';
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { ORACLE, same } from './lua51/differential.js';
+import { OUR_BINARY } from './support/interpreters.js';
 
 describe('state: the 5.1 library set', () => {
   same('_VERSION is "Lua 5.1"', 'print(_VERSION)');
@@ -499,6 +501,20 @@ describe('os: date and time', () => {
   same('os.time round-trips through os.date', 'local t = os.time() print(os.time(os.date("*t", t)) == t)');
   same('os.difftime', 'print(os.difftime(10, 4), os.difftime(5))');
   same('os.clock is a number', 'print(type(os.clock()))');
+  same('os.date("%s") and ("!%s") print seconds since the epoch, truncated', 'print(os.date("%s", 1e9), os.date("!%s", 0), os.date("!%s", 1.5e9 + 0.9), os.date("!%s", -1.5), os.date("!%s", 2^40))');
+});
+
+describe('os.date("!%s") is mktime of the UTC fields in the local zone, as glibc computes it', () => {
+  const code = 'for _, t in ipairs({0, 1e9, 1.5e9, -1.5}) do print(os.date("%s", t), os.date("!%s", t)) end';
+  const under = (command: string, tz: string): string =>
+    spawnSync(command, ['-e', code], { encoding: 'latin1', env: { ...process.env, TZ: tz } }).stdout;
+  for (const tz of ['America/New_York', 'Europe/Berlin', 'Asia/Kolkata']) {
+    it(`under TZ=${tz} (summer and winter dates)`, () => {
+      const oracle = under(ORACLE, tz);
+      expect(oracle).not.toBe(under(ORACLE, 'UTC'));
+      expect(under(OUR_BINARY, tz)).toBe(oracle);
+    });
+  }
 });
 
 // 5.1's luaL_checkint/luaL_optint are (int)luaL_checkinteger: the 64-bit truncation (-2^63 for NaN,
