@@ -128,3 +128,20 @@ describe("numerals as 5.1's read_numeral reads them (digits and dots, an E with 
   sameError('0xinf is malformed whole', 'print(0xinf)');
   sameError('1..2 is one malformed numeral', 'print(1..2)');
 });
+
+describe('long strings and comments as 5.1 lexes them', () => {
+  sameError('a [[ inside a [[...]] string: nesting of [[...]] is deprecated', 'x = [[ a [[ b ]] ]]');
+  sameError('a [[ inside a --[[...]] comment: nesting of [[...]] is deprecated', '--[[ a [[ b ]]\nx = 1');
+  sameError('a [[ on a later line of a long string', 'x = [[ a ]\n] [[');
+  same('a [[ inside a [=[...]=] string, and [=[ inside [[...]], are text', 'print([=[ a [[ b ]=], [[ a [=[ b ]], [==[ a [==[ b ]==])');
+  same('a [[ inside a --[=[...]=] comment is text', '--[=[ a [[ b ]=]\nprint(1)');
+  sameError('an unfinished long string has no "(starting at line N)"', 'x = [[ a\n\n');
+  sameError('an unfinished long comment has no "(starting at line N)"', '--[[ a\n\n');
+  sameError('an invalid long string delimiter', 'x = [=a');
+});
+
+describe('a byte in a syntax error is shown as 5.1 shows it', () => {
+  same('a byte above 127 is quoted raw', 'for _, b in ipairs({128, 195, 255}) do print(loadstring("x = " .. string.char(b))) end');
+  same('a byte above 127 after a name is quoted raw', 'print(loadstring("local \\255 = 1")) print(loadstring("x = 1\\200"))');
+  same('a control byte is char(N)', 'print(loadstring("x = \\1")) print(loadstring("x = \\127"))');
+});

@@ -217,6 +217,34 @@ export const FENGARI_PATCHES: Readonly<Record<string, { prepend?: string; patche
         occurrences: 1,
       },
       {
+        why: "5.1's LUA_COMPAT_LSTR: a [[ inside a [[...]] string or comment is \"nesting of [[...]] is deprecated near '['\"",
+        find:
+          "            case 93 /* (']').charCodeAt(0) */: {\n" +
+          '                if (skip_sep(ls) === sep) {\n' +
+          "                    save_and_next(ls);  /* skip 2nd ']' */\n" +
+          '                    skip = true;\n',
+        replace:
+          "            case 91 /* ('[').charCodeAt(0) */: {\n" +
+          '                if (skip_sep(ls) === sep) {\n' +
+          "                    save_and_next(ls);  /* skip 2nd '[' */\n" +
+          '                    if (sep === 0)\n' +
+          '                        lexerror(ls, to_luastring("nesting of [[...]] is deprecated", true), 91);\n' +
+          '                }\n' +
+          '                break;\n' +
+          '            }\n' +
+          "            case 93 /* (']').charCodeAt(0) */: {\n" +
+          '                if (skip_sep(ls) === sep) {\n' +
+          "                    save_and_next(ls);  /* skip 2nd ']' */\n" +
+          '                    skip = true;\n',
+        occurrences: 1,
+      },
+      {
+        why: '5.1 says "unfinished long string/comment" without 5.3\'s "(starting at line N)"',
+        find: '                let msg = `unfinished long ${what} (starting at line ${line})`;',
+        replace: '                let msg = `unfinished long ${what}`;',
+        occurrences: 1,
+      },
+      {
         why: "the lexer read ltable.js's Map to re-use an anchored string; ltable.ts has no Map",
         find: 'let tpair = ls.h.strong.get(luaS_hashlongstr(ts));',
         replace: 'let tpair = ltable.luaH_getstrnode(ls.h, ts);',
@@ -277,11 +305,13 @@ export const FENGARI_PATCHES: Readonly<Record<string, { prepend?: string; patche
         occurrences: 1,
       },
       {
-        why: "5.1 quotes every token in syntax errors (near '<eof>', '<name>' expected) and shows control characters as char(N)",
+        why:
+          "5.1 quotes every token in syntax errors (near '<eof>', '<name>' expected), shows control characters as char(N) " +
+          'and any other byte as itself (a raw \\255, where Fengari printed <\\255>)',
         find:
           '    if (token < FIRST_RESERVED) {  /* single-byte symbols? */\n        return lobject.luaO_pushfstring(ls.L, to_luastring("\'%c\'", true), token);\n    } else {\n        let s = luaX_tokens[token - FIRST_RESERVED];\n        if (token < TK_EOS)  /* fixed format (symbols and reserved words)? */\n            return lobject.luaO_pushfstring(ls.L, to_luastring("\'%s\'", true), s);\n        else  /* names, strings, and numerals */\n            return s;\n    }',
         replace:
-          '    if (token < FIRST_RESERVED) {\n        if (token < 32 || token === 127)\n            return lobject.luaO_pushfstring(ls.L, to_luastring("\'char(%d)\'", true), token);\n        return lobject.luaO_pushfstring(ls.L, to_luastring("\'%c\'", true), token);\n    } else {\n        return lobject.luaO_pushfstring(ls.L, to_luastring("\'%s\'", true), luaX_tokens[token - FIRST_RESERVED]);\n    }',
+          '    if (token < FIRST_RESERVED) {\n        if (token < 32 || token === 127)\n            return lobject.luaO_pushfstring(ls.L, to_luastring("\'char(%d)\'", true), token);\n        return lobject.luaO_pushfstring(ls.L, to_luastring("\'%s\'", true), Uint8Array.of(token));\n    } else {\n        return lobject.luaO_pushfstring(ls.L, to_luastring("\'%s\'", true), luaX_tokens[token - FIRST_RESERVED]);\n    }',
         occurrences: 1,
       },
     ],
