@@ -145,3 +145,32 @@ describe('a byte in a syntax error is shown as 5.1 shows it', () => {
   same('a byte above 127 after a name is quoted raw', 'print(loadstring("local \\255 = 1")) print(loadstring("x = 1\\200"))');
   same('a control byte is char(N)', 'print(loadstring("x = \\1")) print(loadstring("x = \\127"))');
 });
+
+/** Lua that prints the first nesting depth from `from` up at which `build(n)` (a Lua function of n) no longer loads, and why. */
+const firstFailingDepth = (build: string, from: number): string =>
+  `local build = ${build} for n = ${from}, 400 do local f, e = loadstring(build(n)) if not f then print(n, e) break end end`;
+
+describe("the parser's limits are 5.1's, worded as 5.1 words them", () => {
+  same('200 locals load; the 201st is "main function has more than 200 local variables"', `
+    local s = 'local a1' for i = 2, 200 do s = s .. ', a' .. i end print(loadstring(s) ~= nil)
+    print(loadstring(s .. ', a201'))
+    print(loadstring('local function f()\\n' .. s .. ', a201 end'))`);
+  same('60 upvalues load; the 61st is "function at line N has more than 60 upvalues"', `
+    local s = 'local a1' for i = 2, 61 do s = s .. ', a' .. i end
+    local body = {} for i = 1, 61 do body[i] = 'a' .. i end
+    print(loadstring(s .. ' local function f() return ' .. table.concat(body, ' + ', 1, 60) .. ' end') ~= nil)
+    print(loadstring(s .. '\\n\\nlocal function f()\\n return ' .. table.concat(body, ' +\\n ') .. ' end'))
+    print(loadstring(s .. ' return function() return function() return ' .. table.concat(body, ' + ') .. ' end end'))`);
+  same('nested parentheses: "chunk has too many syntax levels"', firstFailingDepth("function(n) return 'x = ' .. ('('):rep(n) .. '1' .. (')'):rep(n) end", 150));
+  same('nested blocks count one level each, empty ones too', firstFailingDepth("function(n) return ('do '):rep(n) .. ('end '):rep(n) end", 150));
+  same('nested blocks with statements', firstFailingDepth("function(n) return ('do x = 1 '):rep(n) .. ('end '):rep(n) end", 150));
+  same('nested functions count two levels each', firstFailingDepth("function(n) return ('x = function() '):rep(n) .. ('end '):rep(n) end", 50));
+  same('nested if, repeat and table constructors', [
+    firstFailingDepth("function(n) return ('if x then else '):rep(n) .. ('end '):rep(n) end", 150),
+    firstFailingDepth("function(n) return ('repeat '):rep(n) .. ('until x '):rep(n) end", 150),
+    firstFailingDepth("function(n) return 'x = ' .. ('{x = '):rep(n) .. '1' .. ('}'):rep(n) end", 150),
+  ].join(' '));
+  same('syntax levels left depend on the C calls below the parser', `print(pcall(pcall, function() ${firstFailingDepth("function(n) return ('do '):rep(n) .. ('end '):rep(n) end", 150)} end))`);
+  same('assignment targets are limited to the C levels left: "more than 197 variables in assignment"', firstFailingDepth("function(n) return 'a' .. (', a'):rep(n) .. ' = 1' end", 150));
+  same('a function has 250 registers: "function or expression too complex"', firstFailingDepth("function(n) return 'return ' .. ('1, '):rep(n) .. '1' end", 200));
+});

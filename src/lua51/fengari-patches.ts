@@ -245,6 +245,12 @@ export const FENGARI_PATCHES: Readonly<Record<string, { prepend?: string; patche
         occurrences: 1,
       },
       {
+        why: "5.1's parser reports its limits through luaX_lexerror with no token, so without \"near ...\"",
+        find: 'module.exports.luaX_syntaxerror = luaX_syntaxerror;',
+        replace: 'module.exports.luaX_syntaxerror = luaX_syntaxerror;\nmodule.exports.luaX_lexerror = lexerror;',
+        occurrences: 1,
+      },
+      {
         why: "the lexer read ltable.js's Map to re-use an anchored string; ltable.ts has no Map",
         find: 'let tpair = ls.h.strong.get(luaS_hashlongstr(ts));',
         replace: 'let tpair = ltable.luaH_getstrnode(ls.h, ts);',
@@ -602,6 +608,12 @@ export const FENGARI_PATCHES: Readonly<Record<string, { prepend?: string; patche
   'lcode.js': {
     patches: [
       {
+        why: '5.1 gives a function at most 250 registers (MAXSTACK), past which it is "function or expression too complex"',
+        find: '        if (newstack >= MAXREGS)\n            llex.luaX_syntaxerror(fs.ls, to_luastring("function or expression needs too many registers", true));',
+        replace: '        if (newstack >= 250)\n            llex.luaX_syntaxerror(fs.ls, to_luastring("function or expression too complex", true));',
+        occurrences: 1,
+      },
+      {
         why: '5.1 folds constant expressions that give zero (-0 becomes a constant, merged with 0 like any equal constant); 5.3 left them to run time',
         find: '        if (isNaN(n) || n === 0)\n            return false;',
         replace: '        if (isNaN(n))\n            return false;',
@@ -611,6 +623,39 @@ export const FENGARI_PATCHES: Readonly<Record<string, { prepend?: string; patche
   },
   'lparser.js': {
     patches: [
+      {
+        why: '5.1 words a parser limit "main function has more than 200 local variables", with no "near ..."',
+        find:
+          '    let msg = lobject.luaO_pushfstring(L, to_luastring("too many %s (limit is %d) in %s", true),\n' +
+          '        what, limit, where);\n' +
+          '    llex.luaX_syntaxerror(fs.ls, msg);',
+        replace:
+          '    let msg = lobject.luaO_pushfstring(L, to_luastring("%s has more than %d %s", true), where, limit, what);\n' +
+          '    llex.luaX_lexerror(fs.ls, msg, 0);',
+        occurrences: 1,
+      },
+      {
+        why:
+          "5.1 allows 60 upvalues (LUAI_MAXUPVALUES), 5.3 255; every function here has _ENV as one more, its first, " +
+          'so the 61st of the others is "function at line N has more than 60 upvalues"',
+        find: '    checklimit(fs, fs.nups + 1, lfunc.MAXUPVAL, to_luastring("upvalues", true));',
+        replace: '    checklimit(fs, fs.nups, 60, to_luastring("upvalues", true));',
+        occurrences: 1,
+      },
+      {
+        why: '5.1 says "chunk has too many syntax levels" (no "near ...") past 200 nested C calls and syntax levels',
+        find: '    checklimit(ls.fs, L.nCcalls, LUAI_MAXCCALLS, to_luastring("JS levels", true));',
+        replace:
+          '    if (L.nCcalls > LUAI_MAXCCALLS)\n' +
+          '        llex.luaX_lexerror(ls, to_luastring("chunk has too many syntax levels", true), 0);',
+        occurrences: 1,
+      },
+      {
+        why: '5.1 limits the targets of an assignment to the C levels left: "main function has more than 197 variables in assignment"',
+        find: '        checklimit(ls.fs, nvars + ls.L.nCcalls, LUAI_MAXCCALLS, to_luastring("JS levels", true));',
+        replace: '        checklimit(ls.fs, nvars, LUAI_MAXCCALLS - ls.L.nCcalls, to_luastring("variables in assignment", true));',
+        occurrences: 1,
+      },
       {
         why: 'a 5.1 statement that is not a call is an assignment, so a stray token reads "\'=\' expected", not "syntax error"',
         find: '    if (ls.t.token === 61 /* (\'=\').charCodeAt(0) */ || ls.t.token === 44 /* (\',\').charCodeAt(0) */) { /* stat . assignment ? */',
@@ -671,6 +716,32 @@ export const FENGARI_PATCHES: Readonly<Record<string, { prepend?: string; patche
           '    while (!block_follow(ls, 1)) {\n        if (ls.t.token === R.TK_RETURN) {\n            statement(ls);\n            return;  /* \'return\' must be last statement */\n        }\n        statement(ls);\n    }',
         replace:
           '    while (!block_follow(ls, 1)) {\n        const islast = ls.t.token === R.TK_RETURN || ls.t.token === R.TK_BREAK;\n        statement(ls);\n        testnext(ls, 59 /* (\';\').charCodeAt(0) */);  /* one optional \';\' after each statement */\n        if (islast) return;  /* \'return\' and \'break\' must be last statements */\n    }',
+        occurrences: 1,
+      },
+      {
+        why:
+          "5.1 counts a syntax level per block (chunk()), empty ones too, where 5.3 counts one per statement: " +
+          '197 nested `do` blocks load, 198 are "chunk has too many syntax levels"',
+        find: '        if (islast) return;  /* \'return\' and \'break\' must be last statements */\n    }',
+        replace: '        if (islast) break;  /* \'return\' and \'break\' must be last statements */\n    }\n    leavelevel(ls);',
+        occurrences: 1,
+      },
+      {
+        why: '5.1 counts a syntax level per block (chunk()), where 5.3 counts one per statement',
+        find: "const statlist = function(ls) {\n    /* statlist -> { stat [';'] } */\n",
+        replace: "const statlist = function(ls) {\n    /* statlist -> { stat [';'] } */\n    enterlevel(ls);\n",
+        occurrences: 1,
+      },
+      {
+        why: '5.1 counts a syntax level per block (chunk()), where 5.3 counts one per statement',
+        find: '    let line = ls.linenumber;  /* may be needed for error messages */\n    enterlevel(ls);\n',
+        replace: '    let line = ls.linenumber;  /* may be needed for error messages */\n',
+        occurrences: 1,
+      },
+      {
+        why: '5.1 counts a syntax level per block (chunk()), where 5.3 counts one per statement',
+        find: '    ls.fs.freereg = ls.fs.nactvar;  /* free registers */\n    leavelevel(ls);\n};',
+        replace: '    ls.fs.freereg = ls.fs.nactvar;  /* free registers */\n};',
         occurrences: 1,
       },
       {
