@@ -520,6 +520,28 @@ describe('os.date("!%s") is mktime of the UTC fields in the local zone, as glibc
 // 5.1's luaL_checkint/luaL_optint are (int)luaL_checkinteger: the 64-bit truncation (-2^63 for NaN,
 // ±inf and anything out of range) cut to its low 32 bits. So 2^31 is -2^31, 2^32 + k is k,
 // -2^31 - 1 is 2^31 - 1, and 1e300, NaN and ±inf are 0.
+describe("debug.getinfo and debug.getlocal as 5.1's", () => {
+  /** Lua that prints the fields of a getinfo table in pairs order, functions and tables by type. */
+  const fields = (call: string): string =>
+    `local t = ${call} for k, v in pairs(t) do local s = type(v) == 'function' and 'a function' or type(v) == 'table' and 'a table' or tostring(v) io.write(k, '=', s, ' ') end print()`;
+  same('the default fields of a level, in 5.1\'s pairs order (no nparams, isvararg or istailcall)', fields('debug.getinfo(1)'));
+  same('the default fields of a vararg Lua function', fields('debug.getinfo(function(a, ...) end)'));
+  same('the default fields of a host function', fields('debug.getinfo(print)'));
+  same('every option at once, activelines too', fields("debug.getinfo(1, 'flnSuL')"));
+  same('the fields of a level in another coroutine', `
+    local co = coroutine.create(function() local x = 1 coroutine.yield() end) coroutine.resume(co)
+    ${fields("debug.getinfo(co, 1, 'flnSu')")} print(type(debug.getinfo(co, 1, 'L').activelines))`);
+  same('nups counts the upvalues a function uses, none for globals', `
+    local x, y = 1, 2 local function f() return x + y end local function g() return print end
+    print(debug.getinfo(f, 'u').nups, debug.getinfo(g, 'u').nups, debug.getinfo(1, 'u').nups, debug.getinfo(print, 'u').nups)`);
+  same("'t' (5.2's istailcall) is an invalid option", "print(pcall(debug.getinfo, 1, 't')) print(pcall(debug.getinfo, print, 't'))");
+  same("an unknown option among valid ones is invalid, and '>' given with a function", "print(pcall(debug.getinfo, 1, 'Sx')) print(pcall(debug.getinfo, print, '>S'))");
+  same('an empty option string gives an empty table', "print(next(debug.getinfo(1, '')))");
+  same('a negative index names no vararg: getlocal gives nothing', 'local function f(a, ...) local b = 3 for i = -3, 4 do local k, v = debug.getlocal(1, i) print(i, k, type(v)) end end f(1, 2, 3)');
+  same('a negative index names no vararg: setlocal sets nothing', 'local function f(...) print(debug.setlocal(1, -1, 5)) print(...) end f(1, 2)');
+  same('a negative index in a suspended coroutine', 'local co = coroutine.create(function(...) coroutine.yield() end) coroutine.resume(co, 1, 2) print((debug.getlocal(co, 1, 1))) print(debug.getlocal(co, 1, -1))');
+});
+
 describe('int arguments are C ints (luaL_checkint, luaL_optint)', () => {
   same('select(2^31, ...) is select(-2^31, ...): index out of range', 'print(pcall(function() return select(2^31, "a") end))');
   same('select(2^32 + 2, ...) is select(2, ...)', 'print(select(2^32 + 2, "a", "b", "c"))');
