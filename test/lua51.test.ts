@@ -243,6 +243,15 @@ describe('numbers: tonumber and arithmetic', () => {
   same('tonumber base 1 is out of range', 'print(pcall(tonumber, "10", 1))');
   same('tonumber of a number in another base', 'print(tonumber(10, 16))');
   same('tonumber needs an argument', 'print(pcall(tonumber))');
+  same('hexadecimal floats round once to nearest even, subnormals too', [
+    'for _, s in ipairs({"0x100p-1080", "0x1p-1074", "0x1.8p-1074", "0x3p-1076", "0x1p-1075", "0x1.0000001p-1075", "0x1.7p-1074",',
+    '  "0x1.fffffffffffff8p0", "0x1.fffffffffffff8p1023", "0x1.00000000000018p0", "0x20000000000003", "0x.0000000000001p-1022",',
+    '  "0xffffffffffffffffffffp-1100", "0x1p99999", "0x0p99999", "-0x0p5", "0x1.000000000000080000000000000000000000000001p0",',
+    '  "0x1000000000000080000000000000000000000000000p-168", "0x.00000000000000000000000000000000000000000000000000001p200"}) do',
+    '  print(s, string.format("%.17g", tonumber(s)))',
+    'end',
+  ].join('\n'));
+  same('numerals of 300,000 digits', "print(tonumber(('1'):rep(300000)), ('9'):rep(300000) + 0, tonumber('0.' .. ('0'):rep(300000) .. '1'), tonumber('0x' .. ('f'):rep(300000)))");
   same('large integers do not wrap', 'print(2147483647 + 1, 2^31 * 4, math.floor(1e5) * math.floor(1e5))');
   same('numbers print with %.14g', 'print(1e15, 2^53, 1/3, 100, -0.0, 1e-5, 123456789012345)');
   same('hexadecimal literals', 'print(0xff, 0xffffffff, 0x7fffffff + 1)');

@@ -9,7 +9,7 @@
 import { formatG, lua51Modulo, lua51NumberToInteger, lua51NumberToString } from './lnumber.js';
 import { getobjname51 } from './ldebug.js';
 import { luaO_chunkid51 } from './lobject.js';
-import { digitValue, isCSpace, isHexStart, matchesWord, parseHexFloat, str2number, strtod } from './lstrtod.js';
+import { digitValue, isCSpace, isHexStart, matchesWord, parseHexFloat, roundBinary, str2number, strtod } from './lstrtod.js';
 
 export const PINNED_FENGARI_VERSION = '0.1.5';
 
@@ -95,7 +95,7 @@ export const FENGARI_PATCHES: Readonly<Record<string, { prepend?: string; patche
     ],
   },
   'lobject.js': {
-    prepend: declare(luaO_chunkid51, str2number, strtod, isCSpace, matchesWord, digitValue, isHexStart, parseHexFloat),
+    prepend: declare(luaO_chunkid51, str2number, strtod, isCSpace, matchesWord, digitValue, isHexStart, parseHexFloat, roundBinary),
     patches: [
       {
         why: "chunk names are cut to 5.1's lengths and shapes (a `@file` keeps its last 52 bytes, `[string \"...\"]` stops at \\r too)",

@@ -71,7 +71,9 @@ export function strtod(s: LuaString, limit: number = s.length): Parsed {
     }
   }
   // JS parses a decimal numeral with the same correct rounding as glibc.
-  return signed(Number(String.fromCharCode(...s.subarray(start, i))), i);
+  let numeral = '';
+  for (let k = start; k < i; k++) numeral += String.fromCharCode(s[k]!);
+  return signed(Number(numeral), i);
 }
 
 export function isHexStart(s: LuaString, at: number, limit: number): boolean {
@@ -81,15 +83,30 @@ export function isHexStart(s: LuaString, at: number, limit: number): boolean {
 
 /** A C99 hexadecimal float after its "0x": hex digits, optional fraction, optional binary exponent. */
 export function parseHexFloat(s: LuaString, from: number, limit: number, negative: boolean): Parsed {
+  // The first 32 significant digits (128 bits, more than rounding to 53 needs); any
+  // non-zero digit after them only makes the value a little larger (a sticky bit).
   let mantissa = 0n;
+  let significant = 0;
+  let sticky = false;
   let exponent = 0;
-  let i = from;
-  for (; i < limit && digitValue(s[i]!) < 16; i++) mantissa = mantissa * 16n + BigInt(digitValue(s[i]!));
-  if (s[i] === 46) {
-    for (i++; i < limit && digitValue(s[i]!) < 16; i++) {
-      mantissa = mantissa * 16n + BigInt(digitValue(s[i]!));
-      exponent -= 4;
+  const addDigit = (digit: number, inFraction: boolean): void => {
+    if (significant < 32) {
+      mantissa = mantissa * 16n + BigInt(digit);
+      if (mantissa !== 0n) significant++;
+      if (inFraction) exponent -= 4;
+    } else {
+      if (digit !== 0) sticky = true;
+      if (!inFraction) exponent += 4;
     }
+  };
+  let i = from;
+  for (; i < limit && digitValue(s[i]!) < 16; i++) addDigit(digitValue(s[i]!), false);
+  if (s[i] === 46) {
+    for (i++; i < limit && digitValue(s[i]!) < 16; i++) addDigit(digitValue(s[i]!), true);
+  }
+  if (sticky) {
+    mantissa = mantissa * 2n + 1n;
+    exponent -= 1;
   }
   if ((s[i]! | 0x20) === 112) {
     let j = i + 1;
@@ -102,8 +119,26 @@ export function parseHexFloat(s: LuaString, from: number, limit: number, negativ
       i = j;
     }
   }
-  const value = Number(mantissa) * 2 ** exponent;
+  const value = mantissa === 0n ? 0 : roundBinary(mantissa, exponent);
   return { value: negative ? -value : value, end: i };
+}
+
+/**
+ * `mantissa * 2^exponent` rounded once, to nearest with ties to even, as
+ * glibc rounds a hexadecimal float: to 53 bits, or to fewer where the result
+ * is subnormal (its last bit can be no smaller than 2^-1074).
+ */
+export function roundBinary(mantissa: bigint, exponent: number): number {
+  const bits = mantissa.toString(2).length;
+  const top = bits - 1 + exponent;
+  const precision = Math.min(53, top + 1075);
+  const drop = bits - Math.max(precision, 0);
+  if (drop <= 0) return Number(mantissa) * 2 ** exponent;
+  let kept = mantissa >> BigInt(drop);
+  const rest = mantissa - (kept << BigInt(drop));
+  const half = 1n << BigInt(drop - 1);
+  if (rest > half || (rest === half && (kept & 1n) === 1n)) kept++;
+  return Number(kept) * 2 ** (exponent + drop);
 }
 
 const ULONG_MAX = 2n ** 64n - 1n;
