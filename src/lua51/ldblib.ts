@@ -27,7 +27,7 @@ function dbSetfenv(L: LuaState): number {
   return 1;
 }
 
-/** No Lua function has more upvalues (5.3's limit, above 5.1's 60); Fengari takes only int32 indices. */
+/** Above every function's upvalues (the parser allows 5.1's 60 and _ENV); Fengari takes only int32 indices. */
 const MAX_UPVALUES = 255;
 
 /**
