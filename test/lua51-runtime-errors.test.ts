@@ -4,6 +4,7 @@
  */
 import { describe } from 'vitest';
 import { same, sameError } from './lua51/differential.js';
+import { SCRIBUNTO_INCLUDES } from './support/interpreters.js';
 
 const CASES: Record<string, string> = {
   "indexing a nil local names it: attempt to index local 't' (a nil value)": 'local t; t.x = 1',
@@ -42,4 +43,44 @@ describe('chunk names are cut as 5.1 cuts them (60 bytes at run time, 80 in synt
   same('a source string stops at its first \\r', underChunkName('"first\\rsecond"'));
   same('a chunk name ends at its first NUL, as a C string does', underChunkName('"=a\\0b"'));
   same('loadstring without a name shows the source up to its first line', `print(pcall(loadstring("error('e') -- " .. ("y"):rep(60) .. "\\nx=1")))`);
+});
+
+/** Runs `call` (a chunk that fails) in a protected call and prints its message, as modules see it. */
+const messageOf = (call: string): string => `print(select(2, pcall(function() ${call} end)))`;
+
+describe("functions are named as 5.1 names them, from the instruction that called them (symbexec)", () => {
+  sameError("a global: bad argument #1 to 'rep'", 'string.rep()');
+  sameError("a local: bad argument #1 to 's'", 'local s = string.rep; s()');
+  sameError("an upvalue: bad argument #1 to 'r'", 'local r = string.rep; (function() local x = r() end)()');
+  sameError("an upvalue tail-called: bad argument #1 to 'r'", 'local r = string.rep; (function() return r() end)()');
+  sameError("a field: bad argument #1 to 'c'", 'local a = {b = {c = string.rep}} a.b.c()');
+  sameError("a field under a computed key is '?'", "local k = 'f' local t = {f = string.rep} t[k]()");
+  sameError("a method: bad argument #1 to 'rep'", "local s = 'x' s:rep({})");
+  sameError("a local copied from an upvalue: bad argument #1 to 'x'", 'local up = string.rep local function f() local x = up; x() end f()');
+  sameError(
+    "the callee of `(a and b or c)(...)` is the register's setter on the path past the jumps: bad argument #1 to 'old_ipairs'",
+    'local old_ipairs = ipairs local function f(t) local mt = getmetatable(t) ' +
+      'local f, s, v = (mt and mt.__ipairs or old_ipairs)(t) return f end f(nil)',
+  );
+  sameError(
+    "mwInit.lua's ipairs wrapper: bad argument #1 to 'old_ipairs'",
+    `dofile('${SCRIBUNTO_INCLUDES}/engines/LuaCommon/lualib/mwInit.lua') for _ in ipairs(nil) do end`,
+  );
+  sameError("a generic for's iterator is named after its hidden local: '(for generator)'", 'for k, v in next, 1 do end');
+  sameError("a metamethod has no name: bad argument #1 to '?'", 'local x = setmetatable({}, {__add = string.rep}) + 1');
+  sameError("an __index function has no name: bad argument #1 to '?'", 'local x = setmetatable({}, {__index = string.rep}).k');
+  same("a function pcall calls has no name: '?'", 'print(pcall(string.rep))');
+  same('a function the host calls has no name', messageOf("string.gsub('x', 'x', string.rep)"));
+  same('getinfo names a local, a field, a method, a global and an upvalue', `
+    local function named() print(debug.getinfo(1, 'n').name, debug.getinfo(1, 'n').namewhat) end
+    named() local t = {named = named} t.named() t:named() g = named g() ;(function() named() end)()`);
+  same('getinfo of a tail-called function has no name', 'local function f() return debug.getinfo(1, "n") end local function g() return f() end local i = g() print(i.name, i.namewhat)');
+});
+
+describe("values in messages are named as 5.1 names them", () => {
+  sameError("a value a condition tested has no name: attempt to call a nil value", 'local t = {a = {}} ;(t.a.b or t.c)()');
+  sameError("`x or nil` has no name", 'local x ;(x or nil)()');
+  sameError("a string constant has no name: attempt to perform arithmetic on a string value", "local x = -'x'");
+  sameError("a field set in a loop skipped by the scan is still named: attempt to index field 'y'", 'local t = {} for i = 1, 2 do local u = t.x end t.y.z = 1');
+  sameError("a local set on both branches of an if stays a local", 'local a = 1 local b if a then b = nil else b = print end b()');
 });

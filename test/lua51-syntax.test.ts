@@ -113,3 +113,64 @@ describe('statements as 5.1 parses them', () => {
   sameError('a failing call is on the line of its arguments', 'local t = {a = {}}\nlocal x = t\n.a\n.b()');
   same('an unclosed ( names the line of the (', 'print(loadstring("x = f\\n:m(\\n1,\\n2"))');
 });
+
+describe("numerals as 5.1's read_numeral reads them (digits and dots, an E with its sign, then letters, digits and '_')", () => {
+  same('hexadecimal numerals, with a binary exponent of digits only', 'print(0x10, 0X1A, 0x1p4, 0x10e, 0x1e+2, 0xffffffffffffffffff)');
+  same('decimal numerals', 'print(.5, 5., 1e-2, 1.5e+3, 08, 0e12, 3 .. 2)');
+  sameError('a hexadecimal fraction is the numeral 0xA and then the numeral .8', 'print(0xA.8)');
+  sameError("0x.8 is malformed near '0x'", 'print(0x.8)');
+  sameError("a signed binary exponent is malformed near '0x1p'", 'print(0x1p-4)');
+  sameError("0x1P+1 is malformed near '0x1P'", 'print(0x1P+1)');
+  sameError("0x1.8p1 is malformed near '.8p1'", 'print(0x1.8p1)');
+  sameError('letters after an exponent belong to the numeral: 1e5x is malformed', 'print(1e5x)');
+  sameError("a '_' belongs to the numeral: 5_ is malformed", 'print(5_)');
+  sameError('1e2.5 is 1e2 and then .5', 'print(1e2.5)');
+  sameError('0xinf is malformed whole', 'print(0xinf)');
+  sameError('1..2 is one malformed numeral', 'print(1..2)');
+});
+
+describe('long strings and comments as 5.1 lexes them', () => {
+  sameError('a [[ inside a [[...]] string: nesting of [[...]] is deprecated', 'x = [[ a [[ b ]] ]]');
+  sameError('a [[ inside a --[[...]] comment: nesting of [[...]] is deprecated', '--[[ a [[ b ]]\nx = 1');
+  sameError('a [[ on a later line of a long string', 'x = [[ a ]\n] [[');
+  same('a [[ inside a [=[...]=] string, and [=[ inside [[...]], are text', 'print([=[ a [[ b ]=], [[ a [=[ b ]], [==[ a [==[ b ]==])');
+  same('a [[ inside a --[=[...]=] comment is text', '--[=[ a [[ b ]=]\nprint(1)');
+  sameError('an unfinished long string has no "(starting at line N)"', 'x = [[ a\n\n');
+  sameError('an unfinished long comment has no "(starting at line N)"', '--[[ a\n\n');
+  sameError('an invalid long string delimiter', 'x = [=a');
+});
+
+describe('a byte in a syntax error is shown as 5.1 shows it', () => {
+  same('a byte above 127 is quoted raw', 'for _, b in ipairs({128, 195, 255}) do print(loadstring("x = " .. string.char(b))) end');
+  same('a byte above 127 after a name is quoted raw', 'print(loadstring("local \\255 = 1")) print(loadstring("x = 1\\200"))');
+  same('a control byte is char(N)', 'print(loadstring("x = \\1")) print(loadstring("x = \\127"))');
+});
+
+/** Lua that prints the first nesting depth from `from` up at which `build(n)` (a Lua function of n) no longer loads, and why. */
+const firstFailingDepth = (build: string, from: number): string =>
+  `local build = ${build} for n = ${from}, 400 do local f, e = loadstring(build(n)) if not f then print(n, e) break end end`;
+
+describe("the parser's limits are 5.1's, worded as 5.1 words them", () => {
+  same('200 locals load; the 201st is "main function has more than 200 local variables"', `
+    local s = 'local a1' for i = 2, 200 do s = s .. ', a' .. i end print(loadstring(s) ~= nil)
+    print(loadstring(s .. ', a201'))
+    print(loadstring('local function f()\\n' .. s .. ', a201 end'))`);
+  same('60 upvalues load; the 61st is "function at line N has more than 60 upvalues"', `
+    local s = 'local a1' for i = 2, 61 do s = s .. ', a' .. i end
+    local body = {} for i = 1, 61 do body[i] = 'a' .. i end
+    print(loadstring(s .. ' local function f() return ' .. table.concat(body, ' + ', 1, 60) .. ' end') ~= nil)
+    print(loadstring(s .. '\\n\\nlocal function f()\\n return ' .. table.concat(body, ' +\\n ') .. ' end'))
+    print(loadstring(s .. ' return function() return function() return ' .. table.concat(body, ' + ') .. ' end end'))`);
+  same('nested parentheses: "chunk has too many syntax levels"', firstFailingDepth("function(n) return 'x = ' .. ('('):rep(n) .. '1' .. (')'):rep(n) end", 150));
+  same('nested blocks count one level each, empty ones too', firstFailingDepth("function(n) return ('do '):rep(n) .. ('end '):rep(n) end", 150));
+  same('nested blocks with statements', firstFailingDepth("function(n) return ('do x = 1 '):rep(n) .. ('end '):rep(n) end", 150));
+  same('nested functions count two levels each', firstFailingDepth("function(n) return ('x = function() '):rep(n) .. ('end '):rep(n) end", 50));
+  same('nested if, repeat and table constructors', [
+    firstFailingDepth("function(n) return ('if x then else '):rep(n) .. ('end '):rep(n) end", 150),
+    firstFailingDepth("function(n) return ('repeat '):rep(n) .. ('until x '):rep(n) end", 150),
+    firstFailingDepth("function(n) return 'x = ' .. ('{x = '):rep(n) .. '1' .. ('}'):rep(n) end", 150),
+  ].join(' '));
+  same('syntax levels left depend on the C calls below the parser', `print(pcall(pcall, function() ${firstFailingDepth("function(n) return ('do '):rep(n) .. ('end '):rep(n) end", 150)} end))`);
+  same('assignment targets are limited to the C levels left: "more than 197 variables in assignment"', firstFailingDepth("function(n) return 'a' .. (', a'):rep(n) .. ' = 1' end", 150));
+  same('a function has 250 registers: "function or expression too complex"', firstFailingDepth("function(n) return 'return ' .. ('1, '):rep(n) .. '1' end", 200));
+});

@@ -110,3 +110,19 @@ describe('comparison metamethods are chosen as 5.1 chooses them', () => {
     'debug.setmetatable(true, {__lt = function(a, b) return not a and b end}) print(false < true, true < false, pcall(function() return true < 1 end))',
   );
 });
+
+describe('strings in arithmetic are numbers as 5.1 reads them (luaO_str2d: glibc strtod)', () => {
+  same("'inf', 'infinity', '-inf', '+INF' are infinities", "print('inf' + 0, 'infinity' * 1, '-inf' + 0, '+INF' + 0, -'inf')");
+  same("'nan', '  nan  ' and 'nan(123)' are nan", "print('nan' + 0, '  nan  ' + 0, 'nan(123)' * 1, ('nan' + 0) ~= ('nan' + 0))");
+  same("'1e500' is inf and '1e-400' is 0", "print('1e500' + 0, '1e-400' + 0, '-1e500' + 0)");
+  same('hexadecimal strings, with a fraction or a binary exponent', "print('0x10' + 0, ' 0X1a ' + 0, '0x.8' + 0, '0x1p4' + 0, '0x1P-2' * 1, '-0x10' + 0)");
+  same('a string stops at its first NUL, as a C string does', "print('1\\0' + 0, '2\\0junk' * 1)");
+  same('strings coerce where an int or a number argument is wanted', "print(math.floor('inf'), math.max('nan', 1), ('x'):rep('2'), string.format('%d', ' 0x10 '))");
+  same('a string as a for bound', "local n = 0 for i = '1', '0x3' do n = n + i end print(n)");
+  sameError("'infinit' is not a number", "return 'infinit' + 0");
+  sameError("'infx' is not a number", "return 'infx' + 0");
+  sameError("'0x' is not a number", "return '0x' + 0");
+  sameError("'1e' is not a number", "return '1e' + 0");
+  sameError("'- 1' is not a number", "return '- 1' + 0");
+  sameError("'.' is not a number", "return '.' + 0");
+});

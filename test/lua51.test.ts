@@ -3,8 +3,10 @@
  * snippet under the oracle and under our VM and expects the same output and
  * the same error.
  */
-import { describe } from 'vitest';
-import { same, sameError } from './lua51/differential.js';
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { ORACLE, same, sameError } from './lua51/differential.js';
+import { OUR_BINARY } from './support/interpreters.js';
 
 describe('state: the 5.1 library set', () => {
   same('_VERSION is "Lua 5.1"', 'print(_VERSION)');
@@ -241,6 +243,15 @@ describe('numbers: tonumber and arithmetic', () => {
   same('tonumber base 1 is out of range', 'print(pcall(tonumber, "10", 1))');
   same('tonumber of a number in another base', 'print(tonumber(10, 16))');
   same('tonumber needs an argument', 'print(pcall(tonumber))');
+  same('hexadecimal floats round once to nearest even, subnormals too', [
+    'for _, s in ipairs({"0x100p-1080", "0x1p-1074", "0x1.8p-1074", "0x3p-1076", "0x1p-1075", "0x1.0000001p-1075", "0x1.7p-1074",',
+    '  "0x1.fffffffffffff8p0", "0x1.fffffffffffff8p1023", "0x1.00000000000018p0", "0x20000000000003", "0x.0000000000001p-1022",',
+    '  "0xffffffffffffffffffffp-1100", "0x1p99999", "0x0p99999", "-0x0p5", "0x1.000000000000080000000000000000000000000001p0",',
+    '  "0x1000000000000080000000000000000000000000000p-168", "0x.00000000000000000000000000000000000000000000000000001p200"}) do',
+    '  print(s, string.format("%.17g", tonumber(s)))',
+    'end',
+  ].join('\n'));
+  same('numerals of 300,000 digits', "print(tonumber(('1'):rep(300000)), ('9'):rep(300000) + 0, tonumber('0.' .. ('0'):rep(300000) .. '1'), tonumber('0x' .. ('f'):rep(300000)))");
   same('large integers do not wrap', 'print(2147483647 + 1, 2^31 * 4, math.floor(1e5) * math.floor(1e5))');
   same('numbers print with %.14g', 'print(1e15, 2^53, 1/3, 100, -0.0, 1e-5, 123456789012345)');
   same('hexadecimal literals', 'print(0xff, 0xffffffff, 0x7fffffff + 1)');
@@ -499,11 +510,47 @@ describe('os: date and time', () => {
   same('os.time round-trips through os.date', 'local t = os.time() print(os.time(os.date("*t", t)) == t)');
   same('os.difftime', 'print(os.difftime(10, 4), os.difftime(5))');
   same('os.clock is a number', 'print(type(os.clock()))');
+  same('os.date("%s") and ("!%s") print seconds since the epoch, truncated', 'print(os.date("%s", 1e9), os.date("!%s", 0), os.date("!%s", 1.5e9 + 0.9), os.date("!%s", -1.5), os.date("!%s", 2^40))');
+});
+
+describe('os.date("!%s") is mktime of the UTC fields in the local zone, as glibc computes it', () => {
+  const code = 'for _, t in ipairs({0, 1e9, 1.5e9, -1.5}) do print(os.date("%s", t), os.date("!%s", t)) end';
+  const under = (command: string, tz: string): string =>
+    spawnSync(command, ['-e', code], { encoding: 'latin1', env: { ...process.env, TZ: tz } }).stdout;
+  for (const tz of ['America/New_York', 'Europe/Berlin', 'Asia/Kolkata']) {
+    it(`under TZ=${tz} (summer and winter dates)`, () => {
+      const oracle = under(ORACLE, tz);
+      expect(oracle).not.toBe(under(ORACLE, 'UTC'));
+      expect(under(OUR_BINARY, tz)).toBe(oracle);
+    });
+  }
 });
 
 // 5.1's luaL_checkint/luaL_optint are (int)luaL_checkinteger: the 64-bit truncation (-2^63 for NaN,
 // ±inf and anything out of range) cut to its low 32 bits. So 2^31 is -2^31, 2^32 + k is k,
 // -2^31 - 1 is 2^31 - 1, and 1e300, NaN and ±inf are 0.
+describe("debug.getinfo and debug.getlocal as 5.1's", () => {
+  /** Lua that prints the fields of a getinfo table in pairs order, functions and tables by type. */
+  const fields = (call: string): string =>
+    `local t = ${call} for k, v in pairs(t) do local s = type(v) == 'function' and 'a function' or type(v) == 'table' and 'a table' or tostring(v) io.write(k, '=', s, ' ') end print()`;
+  same('the default fields of a level, in 5.1\'s pairs order (no nparams, isvararg or istailcall)', fields('debug.getinfo(1)'));
+  same('the default fields of a vararg Lua function', fields('debug.getinfo(function(a, ...) end)'));
+  same('the default fields of a host function', fields('debug.getinfo(print)'));
+  same('every option at once, activelines too', fields("debug.getinfo(1, 'flnSuL')"));
+  same('the fields of a level in another coroutine', `
+    local co = coroutine.create(function() local x = 1 coroutine.yield() end) coroutine.resume(co)
+    ${fields("debug.getinfo(co, 1, 'flnSu')")} print(type(debug.getinfo(co, 1, 'L').activelines))`);
+  same('nups counts the upvalues a function uses, none for globals', `
+    local x, y = 1, 2 local function f() return x + y end local function g() return print end
+    print(debug.getinfo(f, 'u').nups, debug.getinfo(g, 'u').nups, debug.getinfo(1, 'u').nups, debug.getinfo(print, 'u').nups)`);
+  same("'t' (5.2's istailcall) is an invalid option", "print(pcall(debug.getinfo, 1, 't')) print(pcall(debug.getinfo, print, 't'))");
+  same("an unknown option among valid ones is invalid, and '>' given with a function", "print(pcall(debug.getinfo, 1, 'Sx')) print(pcall(debug.getinfo, print, '>S'))");
+  same('an empty option string gives an empty table', "print(next(debug.getinfo(1, '')))");
+  same('a negative index names no vararg: getlocal gives nothing', 'local function f(a, ...) local b = 3 for i = -3, 4 do local k, v = debug.getlocal(1, i) print(i, k, type(v)) end end f(1, 2, 3)');
+  same('a negative index names no vararg: setlocal sets nothing', 'local function f(...) print(debug.setlocal(1, -1, 5)) print(...) end f(1, 2)');
+  same('a negative index in a suspended coroutine', 'local co = coroutine.create(function(...) coroutine.yield() end) coroutine.resume(co, 1, 2) print((debug.getlocal(co, 1, 1))) print(debug.getlocal(co, 1, -1))');
+});
+
 describe('int arguments are C ints (luaL_checkint, luaL_optint)', () => {
   same('select(2^31, ...) is select(-2^31, ...): index out of range', 'print(pcall(function() return select(2^31, "a") end))');
   same('select(2^32 + 2, ...) is select(2, ...)', 'print(select(2^32 + 2, "a", "b", "c"))');

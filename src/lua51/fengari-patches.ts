@@ -7,7 +7,9 @@
  * start-up instead of silently running a 5.3 behaviour.
  */
 import { formatG, lua51Modulo, lua51NumberToInteger, lua51NumberToString } from './lnumber.js';
+import { getobjname51 } from './ldebug.js';
 import { luaO_chunkid51 } from './lobject.js';
+import { digitValue, isCSpace, isHexStart, matchesWord, parseHexFloat, roundBinary, str2number, strtod } from './lstrtod.js';
 
 export const PINNED_FENGARI_VERSION = '0.1.5';
 
@@ -93,7 +95,7 @@ export const FENGARI_PATCHES: Readonly<Record<string, { prepend?: string; patche
     ],
   },
   'lobject.js': {
-    prepend: declare(luaO_chunkid51),
+    prepend: declare(luaO_chunkid51, str2number, strtod, isCSpace, matchesWord, digitValue, isHexStart, parseHexFloat, roundBinary),
     patches: [
       {
         why: "chunk names are cut to 5.1's lengths and shapes (a `@file` keeps its last 52 bytes, `[string \"...\"]` stops at \\r too)",
@@ -108,9 +110,18 @@ export const FENGARI_PATCHES: Readonly<Record<string, { prepend?: string; patche
         occurrences: 1,
       },
       {
-        why: 'numerals and string coercions read as doubles (0xffffffff is 4294967295, not -1)',
-        find: '    let s2i = l_str2int(s);\n    if (s2i !== null) {   /* try as an integer */',
-        replace: '    let s2i = null;\n    if (s2i !== null) {',
+        why:
+          "numerals and string coercions are 5.1's luaO_str2d: doubles as glibc's strtod reads them (0xffffffff is " +
+          "4294967295, not -1; '0x1p4', 'inf', ' nan ', '1e500' are numbers), up to a NUL, spaces around allowed",
+        find: 'const luaO_str2num = function(s, o) {',
+        replace:
+          'const luaO_str2num = function(s, o) {\n' +
+          '    const n = str2number(s);\n' +
+          '    if (n === null) return 0;\n' +
+          '    o.setfltvalue(n);\n' +
+          '    return s.length + 1;\n' +
+          '};\n' +
+          'const luaO_str2num53 = function(s, o) {',
         occurrences: 1,
       },
     ],
@@ -174,6 +185,72 @@ export const FENGARI_PATCHES: Readonly<Record<string, { prepend?: string; patche
         occurrences: 1,
       },
       {
+        why:
+          "5.1 reads a numeral as digits and dots, an optional exponent sign after an E, then any letters, digits and " +
+          "'_' (read_numeral), so 0xA.8 is 0xA then .8, 0x1p-4 is \"malformed number near '0x1p'\", 1e5x one malformed numeral",
+        find:
+          '    let expo = "Ee";\n' +
+          '    let first = ls.current;\n' +
+          '    lua_assert(lisdigit(ls.current));\n' +
+          '    save_and_next(ls);\n' +
+          '    if (first === 48 /* (\'0\').charCodeAt(0) */ && check_next2(ls, "xX"))  /* hexadecimal? */\n' +
+          '        expo = "Pp";\n' +
+          '\n' +
+          '    for (;;) {\n' +
+          '        if (check_next2(ls, expo))  /* exponent part? */\n' +
+          '            check_next2(ls, "-+");  /* optional exponent sign */\n' +
+          '        if (lisxdigit(ls.current))\n' +
+          '            save_and_next(ls);\n' +
+          '        else if (ls.current === 46 /* (\'.\').charCodeAt(0) */)\n' +
+          '            save_and_next(ls);\n' +
+          '        else break;\n' +
+          '    }\n',
+        replace:
+          '    lua_assert(lisdigit(ls.current));\n' +
+          '    do {\n' +
+          '        save_and_next(ls);\n' +
+          '    } while (lisdigit(ls.current) || ls.current === 46 /* (\'.\').charCodeAt(0) */);\n' +
+          '    if (check_next2(ls, "Ee"))  /* exponent part? */\n' +
+          '        check_next2(ls, "+-");  /* optional exponent sign */\n' +
+          '    while (lislalnum(ls.current))  /* letters, digits and \'_\' */\n' +
+          '        save_and_next(ls);\n',
+        occurrences: 1,
+      },
+      {
+        why: "5.1's LUA_COMPAT_LSTR: a [[ inside a [[...]] string or comment is \"nesting of [[...]] is deprecated near '['\"",
+        find:
+          "            case 93 /* (']').charCodeAt(0) */: {\n" +
+          '                if (skip_sep(ls) === sep) {\n' +
+          "                    save_and_next(ls);  /* skip 2nd ']' */\n" +
+          '                    skip = true;\n',
+        replace:
+          "            case 91 /* ('[').charCodeAt(0) */: {\n" +
+          '                if (skip_sep(ls) === sep) {\n' +
+          "                    save_and_next(ls);  /* skip 2nd '[' */\n" +
+          '                    if (sep === 0)\n' +
+          '                        lexerror(ls, to_luastring("nesting of [[...]] is deprecated", true), 91);\n' +
+          '                }\n' +
+          '                break;\n' +
+          '            }\n' +
+          "            case 93 /* (']').charCodeAt(0) */: {\n" +
+          '                if (skip_sep(ls) === sep) {\n' +
+          "                    save_and_next(ls);  /* skip 2nd ']' */\n" +
+          '                    skip = true;\n',
+        occurrences: 1,
+      },
+      {
+        why: '5.1 says "unfinished long string/comment" without 5.3\'s "(starting at line N)"',
+        find: '                let msg = `unfinished long ${what} (starting at line ${line})`;',
+        replace: '                let msg = `unfinished long ${what}`;',
+        occurrences: 1,
+      },
+      {
+        why: "5.1's parser reports its limits through luaX_lexerror with no token, so without \"near ...\"",
+        find: 'module.exports.luaX_syntaxerror = luaX_syntaxerror;',
+        replace: 'module.exports.luaX_syntaxerror = luaX_syntaxerror;\nmodule.exports.luaX_lexerror = lexerror;',
+        occurrences: 1,
+      },
+      {
         why: "the lexer read ltable.js's Map to re-use an anchored string; ltable.ts has no Map",
         find: 'let tpair = ls.h.strong.get(luaS_hashlongstr(ts));',
         replace: 'let tpair = ltable.luaH_getstrnode(ls.h, ts);',
@@ -234,11 +311,13 @@ export const FENGARI_PATCHES: Readonly<Record<string, { prepend?: string; patche
         occurrences: 1,
       },
       {
-        why: "5.1 quotes every token in syntax errors (near '<eof>', '<name>' expected) and shows control characters as char(N)",
+        why:
+          "5.1 quotes every token in syntax errors (near '<eof>', '<name>' expected), shows control characters as char(N) " +
+          'and any other byte as itself (a raw \\255, where Fengari printed <\\255>)',
         find:
           '    if (token < FIRST_RESERVED) {  /* single-byte symbols? */\n        return lobject.luaO_pushfstring(ls.L, to_luastring("\'%c\'", true), token);\n    } else {\n        let s = luaX_tokens[token - FIRST_RESERVED];\n        if (token < TK_EOS)  /* fixed format (symbols and reserved words)? */\n            return lobject.luaO_pushfstring(ls.L, to_luastring("\'%s\'", true), s);\n        else  /* names, strings, and numerals */\n            return s;\n    }',
         replace:
-          '    if (token < FIRST_RESERVED) {\n        if (token < 32 || token === 127)\n            return lobject.luaO_pushfstring(ls.L, to_luastring("\'char(%d)\'", true), token);\n        return lobject.luaO_pushfstring(ls.L, to_luastring("\'%c\'", true), token);\n    } else {\n        return lobject.luaO_pushfstring(ls.L, to_luastring("\'%s\'", true), luaX_tokens[token - FIRST_RESERVED]);\n    }',
+          '    if (token < FIRST_RESERVED) {\n        if (token < 32 || token === 127)\n            return lobject.luaO_pushfstring(ls.L, to_luastring("\'char(%d)\'", true), token);\n        return lobject.luaO_pushfstring(ls.L, to_luastring("\'%s\'", true), Uint8Array.of(token));\n    } else {\n        return lobject.luaO_pushfstring(ls.L, to_luastring("\'%s\'", true), luaX_tokens[token - FIRST_RESERVED]);\n    }',
         occurrences: 1,
       },
     ],
@@ -383,7 +462,34 @@ export const FENGARI_PATCHES: Readonly<Record<string, { prepend?: string; patche
     ],
   },
   'ldebug.js': {
+    prepend: declare(getobjname51),
     patches: [
+      {
+        why:
+          "5.1 names a value by the last instruction that set its register on the path that takes every forward jump " +
+          "(symbexec), without 5.3's \"constant\" kind: `(mt and mt.__ipairs or old_ipairs)(t)` calls upvalue 'old_ipairs'",
+        find: 'const getobjname = function(p, lastpc, reg) {',
+        replace: 'const getobjname = getobjname51;\nconst getobjname53 = function(p, lastpc, reg) {',
+        occurrences: 1,
+      },
+      {
+        why:
+          "5.1 (getfuncname) names only functions a call instruction calls, a generic for's iterator after its hidden " +
+          "local '(for generator)', and never a metamethod",
+        find: 'const funcnamefromcode = function(L, ci) {',
+        replace:
+          'const funcnamefromcode = function(L, ci) {\n' +
+          '    const p = ci.func.value.p;\n' +
+          '    const pc = currentpc(ci);\n' +
+          '    const i = p.code[pc];\n' +
+          '    const OCi = lopcodes.OpCodesI;\n' +
+          '    if (i.opcode === OCi.OP_CALL || i.opcode === OCi.OP_TAILCALL || i.opcode === OCi.OP_TFORCALL)\n' +
+          '        return getobjname(p, pc, i.A);\n' +
+          '    return null;\n' +
+          '};\n' +
+          'const funcnamefromcode53 = function(L, ci) {',
+        occurrences: 1,
+      },
       {
         why:
           '5.1 names compared types by their basic type names (no __name), and calls them "two X values" when the third ' +
@@ -520,6 +626,12 @@ export const FENGARI_PATCHES: Readonly<Record<string, { prepend?: string; patche
   'lcode.js': {
     patches: [
       {
+        why: '5.1 gives a function at most 250 registers (MAXSTACK), past which it is "function or expression too complex"',
+        find: '        if (newstack >= MAXREGS)\n            llex.luaX_syntaxerror(fs.ls, to_luastring("function or expression needs too many registers", true));',
+        replace: '        if (newstack >= 250)\n            llex.luaX_syntaxerror(fs.ls, to_luastring("function or expression too complex", true));',
+        occurrences: 1,
+      },
+      {
         why: '5.1 folds constant expressions that give zero (-0 becomes a constant, merged with 0 like any equal constant); 5.3 left them to run time',
         find: '        if (isNaN(n) || n === 0)\n            return false;',
         replace: '        if (isNaN(n))\n            return false;',
@@ -529,6 +641,39 @@ export const FENGARI_PATCHES: Readonly<Record<string, { prepend?: string; patche
   },
   'lparser.js': {
     patches: [
+      {
+        why: '5.1 words a parser limit "main function has more than 200 local variables", with no "near ..."',
+        find:
+          '    let msg = lobject.luaO_pushfstring(L, to_luastring("too many %s (limit is %d) in %s", true),\n' +
+          '        what, limit, where);\n' +
+          '    llex.luaX_syntaxerror(fs.ls, msg);',
+        replace:
+          '    let msg = lobject.luaO_pushfstring(L, to_luastring("%s has more than %d %s", true), where, limit, what);\n' +
+          '    llex.luaX_lexerror(fs.ls, msg, 0);',
+        occurrences: 1,
+      },
+      {
+        why:
+          "5.1 allows 60 upvalues (LUAI_MAXUPVALUES), 5.3 255; every function here has _ENV as one more, its first, " +
+          'so the 61st of the others is "function at line N has more than 60 upvalues"',
+        find: '    checklimit(fs, fs.nups + 1, lfunc.MAXUPVAL, to_luastring("upvalues", true));',
+        replace: '    checklimit(fs, fs.nups, 60, to_luastring("upvalues", true));',
+        occurrences: 1,
+      },
+      {
+        why: '5.1 says "chunk has too many syntax levels" (no "near ...") past 200 nested C calls and syntax levels',
+        find: '    checklimit(ls.fs, L.nCcalls, LUAI_MAXCCALLS, to_luastring("JS levels", true));',
+        replace:
+          '    if (L.nCcalls > LUAI_MAXCCALLS)\n' +
+          '        llex.luaX_lexerror(ls, to_luastring("chunk has too many syntax levels", true), 0);',
+        occurrences: 1,
+      },
+      {
+        why: '5.1 limits the targets of an assignment to the C levels left: "main function has more than 197 variables in assignment"',
+        find: '        checklimit(ls.fs, nvars + ls.L.nCcalls, LUAI_MAXCCALLS, to_luastring("JS levels", true));',
+        replace: '        checklimit(ls.fs, nvars, LUAI_MAXCCALLS - ls.L.nCcalls, to_luastring("variables in assignment", true));',
+        occurrences: 1,
+      },
       {
         why: 'a 5.1 statement that is not a call is an assignment, so a stray token reads "\'=\' expected", not "syntax error"',
         find: '    if (ls.t.token === 61 /* (\'=\').charCodeAt(0) */ || ls.t.token === 44 /* (\',\').charCodeAt(0) */) { /* stat . assignment ? */',
@@ -589,6 +734,32 @@ export const FENGARI_PATCHES: Readonly<Record<string, { prepend?: string; patche
           '    while (!block_follow(ls, 1)) {\n        if (ls.t.token === R.TK_RETURN) {\n            statement(ls);\n            return;  /* \'return\' must be last statement */\n        }\n        statement(ls);\n    }',
         replace:
           '    while (!block_follow(ls, 1)) {\n        const islast = ls.t.token === R.TK_RETURN || ls.t.token === R.TK_BREAK;\n        statement(ls);\n        testnext(ls, 59 /* (\';\').charCodeAt(0) */);  /* one optional \';\' after each statement */\n        if (islast) return;  /* \'return\' and \'break\' must be last statements */\n    }',
+        occurrences: 1,
+      },
+      {
+        why:
+          "5.1 counts a syntax level per block (chunk()), empty ones too, where 5.3 counts one per statement: " +
+          '197 nested `do` blocks load, 198 are "chunk has too many syntax levels"',
+        find: '        if (islast) return;  /* \'return\' and \'break\' must be last statements */\n    }',
+        replace: '        if (islast) break;  /* \'return\' and \'break\' must be last statements */\n    }\n    leavelevel(ls);',
+        occurrences: 1,
+      },
+      {
+        why: '5.1 counts a syntax level per block (chunk()), where 5.3 counts one per statement',
+        find: "const statlist = function(ls) {\n    /* statlist -> { stat [';'] } */\n",
+        replace: "const statlist = function(ls) {\n    /* statlist -> { stat [';'] } */\n    enterlevel(ls);\n",
+        occurrences: 1,
+      },
+      {
+        why: '5.1 counts a syntax level per block (chunk()), where 5.3 counts one per statement',
+        find: '    let line = ls.linenumber;  /* may be needed for error messages */\n    enterlevel(ls);\n',
+        replace: '    let line = ls.linenumber;  /* may be needed for error messages */\n',
+        occurrences: 1,
+      },
+      {
+        why: '5.1 counts a syntax level per block (chunk()), where 5.3 counts one per statement',
+        find: '    ls.fs.freereg = ls.fs.nactvar;  /* free registers */\n    leavelevel(ls);\n};',
+        replace: '    ls.fs.freereg = ls.fs.nactvar;  /* free registers */\n};',
         occurrences: 1,
       },
       {

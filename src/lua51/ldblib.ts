@@ -27,7 +27,7 @@ function dbSetfenv(L: LuaState): number {
   return 1;
 }
 
-/** No Lua function has more upvalues (5.3's limit, above 5.1's 60); Fengari takes only int32 indices. */
+/** Above every function's upvalues (the parser allows 5.1's 60 and _ENV); Fengari takes only int32 indices. */
 const MAX_UPVALUES = 255;
 
 /**
@@ -68,28 +68,77 @@ function replaceArgument(L: LuaState, idx: number, n: number): void {
   lua.lua_replace(L, idx);
 }
 
+/** The options 5.1's lua_getinfo knows; any other is "invalid option" (5.2's 't' among them). */
+const GETINFO_OPTIONS = 'SlunLf';
+
 /**
- * 5.1's `debug.getinfo([thread,] function | level [, what])`: the level is
- * `(int)lua_tointeger` of any number, counted as 5.1 counts levels; a
- * "(tail call)" level is described as 5.1 describes one, whatever `what` asks.
+ * 5.1's `debug.getinfo([thread,] function | level [, what])` (db_getinfo):
+ * the level is `(int)lua_tointeger` of any number, counted as 5.1 counts
+ * levels; a "(tail call)" level is described as 5.1 describes one, whatever
+ * `what` asks. The table has 5.1's fields in 5.1's order and size (so pairs
+ * walks it as 5.1 does): no 5.2 `nparams`, `isvararg` or `istailcall`, and
+ * `nups` without the `_ENV` upvalue every Lua function has here.
  */
-function makeGetinfo(original: LuaJsFunction): LuaJsFunction {
-  return (L) => {
-    const { L1, arg } = threadArgument(L);
-    const options = lauxlib.luaL_optstring(L, arg + 2, 'flnSu')!;
-    if (lua.lua_isnumber(L, arg + 1)) {
-      const level = stackLevel(L1, toint(L, arg + 1));
-      if (level === NO_SUCH_LEVEL) {
-        lua.lua_pushnil(L);
-        return 1;
-      }
-      if (level === TAIL_CALL_LEVEL) return pushTailCallInfo(L, options);
-      replaceArgument(L, arg + 1, level);
-    } else if (!lua.lua_isfunction(L, arg + 1)) {
-      return lauxlib.luaL_argerror(L, arg + 1, 'function or level expected');
+function dbGetinfo(L: LuaState): number {
+  const { L1, arg } = threadArgument(L);
+  const options = lauxlib.luaL_optstring(L, arg + 2, 'flnSu')!;
+  const ar = new lua.lua_Debug();
+  let request: Uint8Array = options;
+  if (lua.lua_isnumber(L, arg + 1)) {
+    const level = stackLevel(L1, toint(L, arg + 1));
+    if (level === NO_SUCH_LEVEL) {
+      lua.lua_pushnil(L);
+      return 1;
     }
-    return original(L);
+    if (level === TAIL_CALL_LEVEL) return pushTailCallInfo(L, options);
+    lua.lua_getstack(L1, level, ar);
+  } else if (lua.lua_isfunction(L, arg + 1)) {
+    if (!lua.lua_checkstack(L1, 3)) lauxlib.luaL_error(L, 'stack overflow');
+    lua.lua_pushvalue(L, arg + 1);
+    lua.lua_xmove(L, L1, 1);
+    request = Uint8Array.of(0x3e /* > */, ...options);
+  } else {
+    return lauxlib.luaL_argerror(L, arg + 1, 'function or level expected');
+  }
+  const known = [...options].every((c) => GETINFO_OPTIONS.includes(String.fromCharCode(c)));
+  // 'S' as well, for `what`, which tells a Lua function (with its _ENV upvalue) from a host one.
+  if (!known || !lua.lua_getinfo(L1, Uint8Array.of(...request, 0x53 /* S */), ar)) {
+    return lauxlib.luaL_argerror(L, arg + 2, 'invalid option');
+  }
+  const has = (option: string): boolean => options.includes(option.charCodeAt(0));
+  lua.lua_createtable(L, 0, 2);
+  const setString = (key: string, value: StringArg | null): void => {
+    lua.lua_pushstring(L, value);
+    lua.lua_setfield(L, -2, key);
   };
+  const setNumber = (key: string, value: number): void => {
+    lua.lua_pushnumber(L, value);
+    lua.lua_setfield(L, -2, key);
+  };
+  if (has('S')) {
+    setString('source', ar.source);
+    setString('short_src', ar.short_src);
+    setNumber('linedefined', ar.linedefined);
+    setNumber('lastlinedefined', ar.lastlinedefined);
+    setString('what', ar.what);
+  }
+  if (has('l')) setNumber('currentline', ar.currentline);
+  if (has('u')) setNumber('nups', firstChar(ar.what) === 'C' ? ar.nups : ar.nups - 1);
+  if (has('n')) {
+    setString('name', ar.name);
+    setString('namewhat', ar.namewhat);
+  }
+  // lua_getinfo pushed the line table, then the function, on L1.
+  if (has('L')) moveStackOption(L, L1, 'activelines');
+  if (has('f')) moveStackOption(L, L1, 'func');
+  return 1;
+}
+
+/** Moves what lua_getinfo pushed on L1 (its top) into the table on top of L as field `key` (treatstackoption). */
+function moveStackOption(L: LuaState, L1: LuaState, key: string): void {
+  if (L === L1) lua.lua_rotate(L, -2, 1);
+  else lua.lua_xmove(L1, L, 1);
+  lua.lua_setfield(L, -2, key);
 }
 
 /** 5.1's getinfo table for a "(tail call)" level (`info_tailcall`): no function, no lines. */
@@ -134,7 +183,8 @@ function dbGetlocal(L: LuaState): number {
   const level = stackLevel(L1, checkint(L, arg + 1));
   if (level === NO_SUCH_LEVEL) return lauxlib.luaL_argerror(L, arg + 1, 'level out of range');
   const n = checkint(L, arg + 2);
-  const name = level === TAIL_CALL_LEVEL ? null : lua.lua_getlocal(L1, frameOn(L, L1, level), n);
+  // 5.1 has no vararg locals: a negative n names nothing.
+  const name = level === TAIL_CALL_LEVEL || n < 0 ? null : lua.lua_getlocal(L1, frameOn(L, L1, level), n);
   if (name === null) {
     lua.lua_pushnil(L);
     return 1;
@@ -153,7 +203,7 @@ function dbSetlocal(L: LuaState): number {
   lauxlib.luaL_checkany(L, arg + 3);
   lua.lua_settop(L, arg + 3);
   const n = checkint(L, arg + 2);
-  if (level === TAIL_CALL_LEVEL) {
+  if (level === TAIL_CALL_LEVEL || n < 0) {
     lua.lua_pushnil(L);
     return 1;
   }
@@ -240,7 +290,7 @@ export function openDebug51(L: LuaState): void {
     ['debug', fengariFunction('debug', 'debug')],
     ['getfenv', dbGetfenv],
     ['gethook', fengariFunction('debug', 'gethook')],
-    ['getinfo', makeGetinfo(fengariFunction('debug', 'getinfo'))],
+    ['getinfo', dbGetinfo],
     ['getlocal', dbGetlocal],
     ['getregistry', fengariFunction('debug', 'getregistry')],
     ['getmetatable', fengariFunction('debug', 'getmetatable')],

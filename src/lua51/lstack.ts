@@ -3,12 +3,11 @@
  * debug.traceback prints and Scribunto's structured traces list.
  *
  * It differs from Fengari's: a frame that tail calls replaced is followed by
- * one "(tail call)" level per replaced frame, functions are named as 5.1
- * names them, and a host that runs in place of Lua code of the reference
- * interpreter (the Scribunto server) shows that code's frames instead of its
- * own JavaScript ones.
+ * one "(tail call)" level per replaced frame, and a host that runs in place
+ * of Lua code of the reference interpreter (the Scribunto server) shows that
+ * code's frames instead of its own JavaScript ones.
  */
-import { lua, to_jsstring } from './fengari.js';
+import { lua } from './fengari.js';
 import type { LuaDebug, LuaState, StringArg } from './fengari-api.js';
 import { hostOf } from './host-context.js';
 import { isMakingTailCallAt, lostTailCallsAt, stackFrom } from './lcallinfo.js';
@@ -86,19 +85,10 @@ function isMainThread(L: LuaState): boolean {
   return main;
 }
 
-const FOR_ITERATOR = 'for iterator';
-const METAMETHOD = 'metamethod';
-
-/**
- * The frame `ar` describes, named as 5.1 names it: 5.1 gives no name to a
- * metamethod, and names a generic for's iterator after the hidden local that
- * holds it, where 5.3 reports "metamethod" and "for iterator".
- */
+/** The frame `ar` describes, with its name where 5.1 finds one (ldebug.ts). */
 function frameAt(L: LuaState, ar: LuaDebug): Frame51 {
   lua.lua_getinfo(L, 'nSl', ar);
   const frame = { short_src: ar.short_src, what: ar.what, currentline: ar.currentline, linedefined: ar.linedefined };
-  const namewhat = to_jsstring(ar.namewhat);
-  if (namewhat === FOR_ITERATOR) return { ...frame, name: '(for generator)', namewhat: 'local' };
-  if (namewhat === METAMETHOD || ar.name === null) return { ...frame, namewhat: '' };
+  if (ar.name === null) return { ...frame, namewhat: '' };
   return { ...frame, name: ar.name, namewhat: ar.namewhat };
 }

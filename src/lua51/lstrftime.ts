@@ -20,6 +20,12 @@ export interface BrokenDownTime {
   /** Seconds east of UTC. */
   gmtoff: number;
   zone: string;
+  /**
+   * What glibc's %s prints: mktime() of these fields in the local zone, as
+   * standard or summer time as `isdst` says; for a UTC time that is the time
+   * shifted by the local zone's standard offset.
+   */
+  mktime: number;
 }
 
 function dayOfYear(date: Date, utc: boolean): number {
@@ -40,22 +46,26 @@ function localZoneName(date: Date): string {
 
 /** `gmtime` (utc) or `localtime` of a time_t; null when out of Date's range. */
 export function breakDown(time: number, utc: boolean): BrokenDownTime | null {
-  const date = new Date(Math.trunc(time) * 1000);
+  const seconds = Math.trunc(time);
+  const date = new Date(seconds * 1000);
   if (Number.isNaN(date.getTime())) return null;
+  /** The local zone's standard offset (minutes east of UTC) in a year: the smaller of January's and July's. */
+  const standardOffset = (year: number): number =>
+    Math.min(-new Date(year, 0, 1).getTimezoneOffset(), -new Date(year, 6, 1).getTimezoneOffset());
   if (utc) {
+    const year = date.getUTCFullYear();
     return {
       sec: date.getUTCSeconds(), min: date.getUTCMinutes(), hour: date.getUTCHours(), day: date.getUTCDate(),
-      month: date.getUTCMonth(), year: date.getUTCFullYear(), wday: date.getUTCDay(), yday: dayOfYear(date, true),
-      isdst: false, gmtoff: 0, zone: 'GMT',
+      month: date.getUTCMonth(), year, wday: date.getUTCDay(), yday: dayOfYear(date, true),
+      isdst: false, gmtoff: 0, zone: 'GMT', mktime: seconds - standardOffset(year) * 60,
     };
   }
   const offset = -date.getTimezoneOffset();
   const year = date.getFullYear();
-  const standard = Math.min(-new Date(year, 0, 1).getTimezoneOffset(), -new Date(year, 6, 1).getTimezoneOffset());
   return {
     sec: date.getSeconds(), min: date.getMinutes(), hour: date.getHours(), day: date.getDate(),
     month: date.getMonth(), year, wday: date.getDay(), yday: dayOfYear(date, false),
-    isdst: offset > standard, gmtoff: offset * 60, zone: localZoneName(date),
+    isdst: offset > standardOffset(year), gmtoff: offset * 60, zone: localZoneName(date), mktime: seconds,
   };
 }
 
@@ -108,6 +118,7 @@ export function strftimeConversion(c: string, tm: BrokenDownTime): string {
     case 'P': return tm.hour < 12 ? 'am' : 'pm';
     case 'r': return `${pad(hour12, 2)}:${pad(tm.min, 2)}:${pad(tm.sec, 2)} ${tm.hour < 12 ? 'AM' : 'PM'}`;
     case 'R': return `${pad(tm.hour, 2)}:${pad(tm.min, 2)}`;
+    case 's': return String(tm.mktime);
     case 'S': return pad(tm.sec, 2);
     case 't': return '\t';
     case 'T': case 'X': return `${pad(tm.hour, 2)}:${pad(tm.min, 2)}:${pad(tm.sec, 2)}`;

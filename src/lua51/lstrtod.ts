@@ -1,6 +1,11 @@
 /**
  * C's `strtod` and `strtoul` as glibc implements them, on Lua's byte strings:
- * 5.1's `tonumber` is defined through them (`luaO_str2d`, `luaB_tonumber`).
+ * 5.1's `tonumber`, numerals and string coercions are defined through them
+ * (`luaO_str2d`, `luaB_tonumber`).
+ *
+ * `str2number` and the functions it calls are injected together into
+ * Fengari's lobject.js (fengari-patches.ts), so they may call each other but
+ * nothing else outside their bodies.
  */
 import type { LuaString } from './fengari-api.js';
 
@@ -10,7 +15,7 @@ export function isCSpace(c: number | undefined): boolean {
 }
 
 /** Value of an ASCII digit or letter as a digit (a/A = 10), or 99. */
-function digitValue(c: number): number {
+export function digitValue(c: number): number {
   if (c >= 48 && c <= 57) return c - 48;
   const lower = c | 0x20;
   if (lower >= 97 && lower <= 122) return lower - 87;
@@ -18,7 +23,7 @@ function digitValue(c: number): number {
 }
 
 /** Compares bytes at `at` case-insensitively with an ASCII lowercase word. */
-function matchesWord(s: LuaString, at: number, word: string): boolean {
+export function matchesWord(s: LuaString, at: number, word: string): boolean {
   for (let i = 0; i < word.length; i++) {
     if (((s[at + i] ?? 0) | 0x20) !== word.charCodeAt(i)) return false;
   }
@@ -66,25 +71,42 @@ export function strtod(s: LuaString, limit: number = s.length): Parsed {
     }
   }
   // JS parses a decimal numeral with the same correct rounding as glibc.
-  return signed(Number(String.fromCharCode(...s.subarray(start, i))), i);
+  let numeral = '';
+  for (let k = start; k < i; k++) numeral += String.fromCharCode(s[k]!);
+  return signed(Number(numeral), i);
 }
 
-function isHexStart(s: LuaString, at: number, limit: number): boolean {
+export function isHexStart(s: LuaString, at: number, limit: number): boolean {
   if (at < limit && digitValue(s[at]!) < 16) return true;
   return s[at] === 46 && at + 1 < limit && digitValue(s[at + 1]!) < 16;
 }
 
 /** A C99 hexadecimal float after its "0x": hex digits, optional fraction, optional binary exponent. */
-function parseHexFloat(s: LuaString, from: number, limit: number, negative: boolean): Parsed {
+export function parseHexFloat(s: LuaString, from: number, limit: number, negative: boolean): Parsed {
+  // The first 32 significant digits (128 bits, more than rounding to 53 needs); any
+  // non-zero digit after them only makes the value a little larger (a sticky bit).
   let mantissa = 0n;
+  let significant = 0;
+  let sticky = false;
   let exponent = 0;
-  let i = from;
-  for (; i < limit && digitValue(s[i]!) < 16; i++) mantissa = mantissa * 16n + BigInt(digitValue(s[i]!));
-  if (s[i] === 46) {
-    for (i++; i < limit && digitValue(s[i]!) < 16; i++) {
-      mantissa = mantissa * 16n + BigInt(digitValue(s[i]!));
-      exponent -= 4;
+  const addDigit = (digit: number, inFraction: boolean): void => {
+    if (significant < 32) {
+      mantissa = mantissa * 16n + BigInt(digit);
+      if (mantissa !== 0n) significant++;
+      if (inFraction) exponent -= 4;
+    } else {
+      if (digit !== 0) sticky = true;
+      if (!inFraction) exponent += 4;
     }
+  };
+  let i = from;
+  for (; i < limit && digitValue(s[i]!) < 16; i++) addDigit(digitValue(s[i]!), false);
+  if (s[i] === 46) {
+    for (i++; i < limit && digitValue(s[i]!) < 16; i++) addDigit(digitValue(s[i]!), true);
+  }
+  if (sticky) {
+    mantissa = mantissa * 2n + 1n;
+    exponent -= 1;
   }
   if ((s[i]! | 0x20) === 112) {
     let j = i + 1;
@@ -97,8 +119,26 @@ function parseHexFloat(s: LuaString, from: number, limit: number, negative: bool
       i = j;
     }
   }
-  const value = Number(mantissa) * 2 ** exponent;
+  const value = mantissa === 0n ? 0 : roundBinary(mantissa, exponent);
   return { value: negative ? -value : value, end: i };
+}
+
+/**
+ * `mantissa * 2^exponent` rounded once, to nearest with ties to even, as
+ * glibc rounds a hexadecimal float: to 53 bits, or to fewer where the result
+ * is subnormal (its last bit can be no smaller than 2^-1074).
+ */
+export function roundBinary(mantissa: bigint, exponent: number): number {
+  const bits = mantissa.toString(2).length;
+  const top = bits - 1 + exponent;
+  const precision = Math.min(53, top + 1075);
+  const drop = bits - Math.max(precision, 0);
+  if (drop <= 0) return Number(mantissa) * 2 ** exponent;
+  let kept = mantissa >> BigInt(drop);
+  const rest = mantissa - (kept << BigInt(drop));
+  const half = 1n << BigInt(drop - 1);
+  if (rest > half || (rest === half && (kept & 1n) === 1n)) kept++;
+  return Number(kept) * 2 ** (exponent + drop);
 }
 
 const ULONG_MAX = 2n ** 64n - 1n;
