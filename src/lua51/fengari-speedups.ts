@@ -1,0 +1,156 @@
+/**
+ * Load-time substitutions that make Fengari run Lua faster without changing
+ * anything a Lua program can observe. They apply after the Lua 5.1
+ * substitutions of fengari-patches.ts (so they match the text those leave),
+ * grouped by the cost they remove; each names the exact text it replaces and
+ * how often it occurs, as the 5.1 ones do.
+ */
+import type { SourcePatch } from './fengari-patches.js';
+
+/** One cost removed, as the substitutions it takes in each file. */
+interface Speedup {
+  readonly files: Readonly<Record<string, readonly SourcePatch[]>>;
+}
+
+/**
+ * Calls and returns reuse stack slots and CallInfos instead of making new ones.
+ *
+ * Fengari gives every stack slot below `L.top` its own TValue and deletes the
+ * slots above on every return (`delete L.stack[i]`, a slow runtime call that
+ * also leaves V8 a holey array), then allocates fresh TValues for the next
+ * frame, and a new CallInfo for every call. A slot the VM drops here is set to
+ * nil and kept: the values it held are released as before, and the next frame
+ * that needs a slot there takes it back instead of allocating one.
+ *
+ * Reusing a slot object is safe because the VM owns every slot above the
+ * running frame exclusively: Fengari shares a slot object only with the
+ * closures that capture it as an open upvalue, and luaF_close replaces such a
+ * slot with a fresh copy before its frame returns, ends a block or unwinds to
+ * a pcall (every captured slot is below `L.top` then). A slot that the C API
+ * pops (lua_settop) is still emptied, not kept, as a host function may hold it.
+ *
+ * A CallInfo is reused once its call has returned, as PUC-Rio Lua reuses
+ * `ci->next`; it starts as a new one would (every field reset), so nothing of
+ * the call that used it before is visible. Our frame identities (server.ts)
+ * only compare CallInfos of calls that are still running.
+ */
+const reuseCallSlots: Speedup = {
+  files: {
+    'ldo.js': [
+      {
+        why: 'stack slots the VM drops are emptied and kept for the next frame',
+        find:
+          'const adjust_top = function(L, newtop) {\n    if (L.top < newtop) {\n        while (L.top < newtop)\n            L.stack[L.top++] = new lobject.TValue(LUA_TNIL, null);\n    } else {\n        while (L.top > newtop)\n            delete L.stack[--L.top];\n    }\n};',
+        replace:
+          'const adjust_top = function(L, newtop) {\n' +
+          '    const stack = L.stack;\n' +
+          '    let top = L.top;\n' +
+          '    for (; top < newtop; top++) {\n' +
+          '        const slot = stack[top];\n' +
+          '        if (slot === undefined) stack[top] = new lobject.TValue(LUA_TNIL, null);\n' +
+          '        else slot.setnilvalue();\n' +
+          '    }\n' +
+          '    for (; top > newtop; top--)\n' +
+          '        stack[top - 1].setnilvalue();\n' +
+          '    L.top = newtop;\n' +
+          '};\n' +
+          '/* lua_settop: a host function may still hold a slot it pops, so a popped slot is not kept */\n' +
+          'const api_settop = function(L, newtop) {\n' +
+          '    if (L.top < newtop) adjust_top(L, newtop);\n' +
+          '    else while (L.top > newtop) L.stack[--L.top] = undefined;\n' +
+          '};',
+        occurrences: 1,
+      },
+      {
+        why: 'stack slots the VM drops are emptied and kept for the next frame',
+        find: 'module.exports.adjust_top           = adjust_top;',
+        replace: 'module.exports.adjust_top           = adjust_top;\nmodule.exports.api_settop           = api_settop;',
+        occurrences: 1,
+      },
+      {
+        why: 'missing arguments take kept stack slots',
+        find:
+          '                for (; n < p.numparams; n++)\n                    L.stack[L.top++] = new lobject.TValue(LUA_TNIL, null); // complete missing arguments\n',
+        replace: '                if (n < p.numparams)\n                    adjust_top(L, L.top + p.numparams - n); // complete missing arguments\n',
+        occurrences: 1,
+      },
+      {
+        why: 'a returning call keeps its CallInfo for the next call (lstate.js luaE_extendCI)',
+        find: '    let res = ci.funcOff;\n    L.ci = ci.previous;\n    L.ci.next = null;\n',
+        replace: '    let res = ci.funcOff;\n    L.ci = ci.previous;\n',
+        occurrences: 1,
+      },
+      {
+        why: 'results move into kept stack slots, and the slots they leave are emptied and kept',
+        find:
+          '        case LUA_MULTRET: {\n            for (let i = 0; i < nres; i++)\n                lobject.setobjs2s(L, res + i, firstResult + i);\n            for (let i=L.top; i>=(res + nres); i--)\n                delete L.stack[i];\n            L.top = res + nres;\n            return false;\n        }',
+        replace:
+          '        case LUA_MULTRET: {\n            for (let i = 0; i < nres; i++)\n                lobject.setobjs2s(L, res + i, firstResult + i);\n            adjust_top(L, res + nres);\n            return false;\n        }',
+        occurrences: 1,
+      },
+      {
+        why: 'results move into kept stack slots, and the slots they leave are emptied and kept',
+        find:
+          '                for (; i < wanted; i++) {\n                    if (res+i >= L.top)\n                        L.stack[res + i] = new lobject.TValue(LUA_TNIL, null);\n                    else\n                        L.stack[res + i].setnilvalue();\n                }\n            }\n            break;\n        }\n    }\n    let newtop = res + wanted; /* top points after the last result */\n    for (let i=L.top; i>=newtop; i--)\n        delete L.stack[i];\n    L.top = newtop;\n    return true;',
+        replace:
+          '                for (; i < wanted && res + i < L.top; i++)\n                    L.stack[res + i].setnilvalue();\n                if (i < wanted) {\n                    L.top = res + i;\n                    adjust_top(L, res + wanted);\n                }\n            }\n            break;\n        }\n    }\n    adjust_top(L, res + wanted); /* top points after the last result */\n    return true;',
+        occurrences: 1,
+      },
+    ],
+    'lapi.js': [
+      {
+        why: 'lua_settop does not keep the slots it pops (ldo.js api_settop)',
+        find: '    ldo.adjust_top(L, newtop);\n};\n\nconst lua_pop = function(L, n) {',
+        replace: '    ldo.api_settop(L, newtop);\n};\n\nconst lua_pop = function(L, n) {',
+        occurrences: 1,
+      },
+    ],
+    'lstate.js': [
+      {
+        why: 'every CallInfo has the fields a reused one is reset to, so reuse keeps its shape',
+        find: '    constructor() {\n        this.depth = 0;\n',
+        replace: '    constructor() {\n        this.depth = 0;\n        this.extra = NaN;\n        this.tailcalls = undefined;\n',
+        occurrences: 1,
+      },
+      {
+        why: 'a call reuses the CallInfo its returned predecessor at this depth left, reset as new',
+        find: '    let ci = new CallInfo();\n    ci.depth = L.ci.depth + 1;\n    L.ci.next = ci;\n    ci.previous = L.ci;\n    ci.next = null;\n    L.ci = ci;\n    return ci;',
+        replace:
+          '    let ci = L.ci.next;\n' +
+          '    if (ci === null) {\n' +
+          '        ci = new CallInfo();\n' +
+          '        L.ci.next = ci;\n' +
+          '        ci.previous = L.ci;\n' +
+          '    } else {\n' +
+          '        ci.func = null;\n' +
+          '        ci.funcOff = NaN;\n' +
+          '        ci.top = NaN;\n' +
+          '        ci.l_base = NaN;\n' +
+          '        ci.l_code = null;\n' +
+          '        ci.l_savedpc = NaN;\n' +
+          '        ci.c_k = null;\n' +
+          '        ci.c_old_errfunc = null;\n' +
+          '        ci.c_ctx = null;\n' +
+          '        ci.nresults = NaN;\n' +
+          '        ci.callstatus = NaN;\n' +
+          '        ci.extra = NaN;\n' +
+          '        ci.tailcalls = undefined;\n' +
+          '    }\n' +
+          '    ci.depth = L.ci.depth + 1;\n' +
+          '    L.ci = ci;\n' +
+          '    return ci;',
+        occurrences: 1,
+      },
+    ],
+  },
+};
+
+const SPEEDUPS: readonly Speedup[] = [reuseCallSlots];
+
+/** The speedups' substitutions for one Fengari file, in the order they apply. */
+export function speedupPatches(file: string): SourcePatch[] {
+  return SPEEDUPS.flatMap((speedup) => speedup.files[file] ?? []);
+}
+
+/** The Fengari files some speedup changes. */
+export const SPEEDUP_FILES: ReadonlySet<string> = new Set(SPEEDUPS.flatMap((speedup) => Object.keys(speedup.files)));
