@@ -145,7 +145,135 @@ const reuseCallSlots: Speedup = {
   },
 };
 
-const SPEEDUPS: readonly Speedup[] = [reuseCallSlots];
+/** Fengari's opcodes in the order lopcodes.js numbers them (test/fengari-speedups.test.ts checks it). */
+export const OPCODE_NAMES: readonly string[] = [
+  'MOVE', 'LOADK', 'LOADKX', 'LOADBOOL', 'LOADNIL', 'GETUPVAL', 'GETTABUP', 'GETTABLE', 'SETTABUP', 'SETUPVAL',
+  'SETTABLE', 'NEWTABLE', 'SELF', 'ADD', 'SUB', 'MUL', 'MOD', 'POW', 'DIV', 'IDIV', 'BAND', 'BOR', 'BXOR', 'SHL',
+  'SHR', 'UNM', 'BNOT', 'NOT', 'LEN', 'CONCAT', 'JMP', 'EQ', 'LT', 'LE', 'TEST', 'TESTSET', 'CALL', 'TAILCALL',
+  'RETURN', 'FORLOOP', 'FORPREP', 'TFORCALL', 'TFORLOOP', 'SETLIST', 'CLOSURE', 'VARARG', 'EXTRAARG',
+];
+
+/** Both operands are (float) numbers, every number in 5.1: the arithmetic needs no conversion. */
+function floatOperands(result: string): (find: string) => SourcePatch {
+  return (find) => ({
+    why: 'arithmetic on two numbers goes straight to the result',
+    find,
+    replace: `if (op1.type === LUA_TNUMFLT && op2.type === LUA_TNUMFLT) {\n                    L.stack[ra].setfltvalue(${result});\n                } else ${find}`,
+    occurrences: 1,
+  });
+}
+
+/**
+ * The VM loop dispatches on literal opcode numbers and keeps the running
+ * function's code, constants and base while it runs.
+ *
+ * Fengari's switch compared the opcode with 47 imported constants one by one
+ * (V8 builds a jump table only for literal cases), so a return took some 38
+ * comparisons; and it re-read the frame's closure, constants and base for
+ * every instruction, though they change only when the frame does (every such
+ * change goes through `continue newframe`). Arithmetic and comparisons of two
+ * numbers, which are all floats in 5.1, skip the integer and conversion tests.
+ */
+const vmLoop: Speedup = {
+  files: {
+    'lvm.js': [
+      ...OPCODE_NAMES.map((name, opcode) => ({
+        why: 'the VM loop dispatches on literal opcode numbers',
+        find: `            case OP_${name}: {`,
+        replace: `            case ${opcode}: /* OP_${name} */ {`,
+        occurrences: 1,
+      })),
+      {
+        why: "the VM loop keeps the running function's code, constants and base while it runs",
+        find:
+          '        let base = ci.l_base;\n\n        let i = ci.l_code[ci.l_savedpc++];\n',
+        replace:
+          '        let base = ci.l_base;\n        const code = ci.l_code;\n        for (;;) {\n        let i = code[ci.l_savedpc++];\n',
+        occurrences: 1,
+      },
+      {
+        why: "the VM loop keeps the running function's code, constants and base while it runs",
+        find: '            case 46: /* OP_EXTRAARG */ {\n                throw Error("invalid opcode");\n            }\n        }\n    }\n};',
+        replace: '            case 46: /* OP_EXTRAARG */ {\n                throw Error("invalid opcode");\n            }\n        }\n        }\n    }\n};',
+        occurrences: 1,
+      },
+      floatOperands('op1.value + op2.value')('if (op1.ttisinteger() && op2.ttisinteger()) {\n                    L.stack[ra].setivalue((op1.value + op2.value)|0);'),
+      floatOperands('op1.value - op2.value')('if (op1.ttisinteger() && op2.ttisinteger()) {\n                    L.stack[ra].setivalue((op1.value - op2.value)|0);'),
+      floatOperands('op1.value * op2.value')('if (op1.ttisinteger() && op2.ttisinteger()) {\n                    L.stack[ra].setivalue(luaV_imul(op1.value, op2.value));'),
+      floatOperands('luai_nummod(L, op1.value, op2.value)')('if (op1.ttisinteger() && op2.ttisinteger()) {\n                    L.stack[ra].setivalue(luaV_mod(L, op1.value, op2.value));'),
+      floatOperands('op1.value / op2.value')('if ((numberop1 = tonumber(op1)) !== false && (numberop2 = tonumber(op2)) !== false) {\n                    L.stack[ra].setfltvalue(numberop1 / numberop2);'),
+      {
+        why: 'comparisons of two numbers go straight to the jump',
+        find: '                if (luaV_lessthan(L, RKB(L, base, k, i), RKC(L, base, k, i)) !== i.A)',
+        replace:
+          '                const rb = RKB(L, base, k, i), rc = RKC(L, base, k, i);\n' +
+          '                if ((rb.type === LUA_TNUMFLT && rc.type === LUA_TNUMFLT ? (rb.value < rc.value ? 1 : 0) : luaV_lessthan(L, rb, rc)) !== i.A)',
+        occurrences: 1,
+      },
+      {
+        why: 'comparisons of two numbers go straight to the jump',
+        find: '                if (luaV_lessequal(L, RKB(L, base, k, i), RKC(L, base, k, i)) !== i.A)',
+        replace:
+          '                const rb = RKB(L, base, k, i), rc = RKC(L, base, k, i);\n' +
+          '                if ((rb.type === LUA_TNUMFLT && rc.type === LUA_TNUMFLT ? (rb.value <= rc.value ? 1 : 0) : luaV_lessequal(L, rb, rc)) !== i.A)',
+        occurrences: 1,
+      },
+      {
+        why: 'comparisons of two numbers go straight to the jump',
+        find: '                if (luaV_equalobj(L, RKB(L, base, k, i), RKC(L, base, k, i)) !== i.A)',
+        replace:
+          '                const rb = RKB(L, base, k, i), rc = RKC(L, base, k, i);\n' +
+          '                if ((rb.type === LUA_TNUMFLT && rc.type === LUA_TNUMFLT ? (rb.value === rc.value ? 1 : 0) : luaV_equalobj(L, rb, rc)) !== i.A)',
+        occurrences: 1,
+      },
+    ],
+  },
+};
+
+/** Each `delete L.stack[--L.top];` of a file, as a plain store. */
+function popsWithoutDelete(occurrences: number): SourcePatch[] {
+  return [
+    {
+      why: 'a pop stores undefined in the slot instead of deleting it',
+      find: 'delete L.stack[--L.top];',
+      replace: 'L.stack[--L.top] = undefined;',
+      occurrences,
+    },
+  ];
+}
+
+/**
+ * Pops store `undefined` in the slot instead of deleting it. Reading either
+ * gives `undefined`, and no Fengari code asks whether a slot exists (`in`,
+ * hasOwnProperty); but `delete` on an array element is a call into V8's
+ * runtime, and the API pops one slot per call (table.sort pops millions).
+ */
+const pops: Speedup = {
+  files: {
+    'lapi.js': [
+      ...popsWithoutDelete(16),
+      {
+        why: 'a pop stores undefined in the slot instead of deleting it',
+        find: '        delete L.stack[L.top];\n',
+        replace: '        L.stack[L.top] = undefined;\n',
+        occurrences: 1,
+      },
+      {
+        why: 'a pop stores undefined in the slot instead of deleting it',
+        find: '        delete from.stack[from.top + i];\n',
+        replace: '        from.stack[from.top + i] = undefined;\n',
+        occurrences: 1,
+      },
+    ],
+    'ldebug.js': popsWithoutDelete(1),
+    'ldo.js': popsWithoutDelete(2),
+    'lparser.js': popsWithoutDelete(1),
+    'ltm.js': popsWithoutDelete(1),
+    'lvm.js': popsWithoutDelete(3),
+  },
+};
+
+const SPEEDUPS: readonly Speedup[] = [reuseCallSlots, vmLoop, pops];
 
 /** The speedups' substitutions for one Fengari file, in the order they apply. */
 export function speedupPatches(file: string): SourcePatch[] {
