@@ -173,6 +173,8 @@ function floatOperands(result: string): (find: string) => SourcePatch {
  * every instruction, though they change only when the frame does (every such
  * change goes through `continue newframe`). Arithmetic and comparisons of two
  * numbers, which are all floats in 5.1, skip the integer and conversion tests.
+ * Fengari's assertions run in production; the ones on every call and return
+ * re-check what the VM has just set up itself, and go.
  */
 const vmLoop: Speedup = {
   files: {
@@ -195,6 +197,25 @@ const vmLoop: Speedup = {
         why: "the VM loop keeps the running function's code, constants and base while it runs",
         find: '            case 46: /* OP_EXTRAARG */ {\n                throw Error("invalid opcode");\n            }\n        }\n    }\n};',
         replace: '            case 46: /* OP_EXTRAARG */ {\n                throw Error("invalid opcode");\n            }\n        }\n        }\n    }\n};',
+        occurrences: 1,
+      },
+      {
+        why: 'a frame the VM enters is the current CallInfo, which it has just set',
+        find: '        lua_assert(ci === L.ci);\n        let cl = ci.func.value;',
+        replace: '        let cl = ci.func.value;',
+        occurrences: 1,
+      },
+      {
+        why: 'a Lua function returns to the Lua frame whose OP_CALL called it (other callers are fresh frames)',
+        find:
+          '                lua_assert(ci.callstatus & lstate.CIST_LUA);\n                lua_assert(ci.l_code[ci.l_savedpc - 1].opcode === OP_CALL);\n',
+        replace: '',
+        occurrences: 1,
+      },
+      {
+        why: 'a tail call leaves the top at the end of the new frame, as adjust_top just set it',
+        find: '                    lua_assert(L.top === oci.l_base + L.stack[ofuncOff].value.p.maxstacksize);\n',
+        replace: '',
         occurrences: 1,
       },
       floatOperands('op1.value + op2.value')('if (op1.ttisinteger() && op2.ttisinteger()) {\n                    L.stack[ra].setivalue((op1.value + op2.value)|0);'),
