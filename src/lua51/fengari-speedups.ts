@@ -33,6 +33,11 @@ interface Speedup {
  * `ci->next`; it starts as a new one would (every field reset), so nothing of
  * the call that used it before is visible. Our frame identities (server.ts)
  * only compare CallInfos of calls that are still running.
+ *
+ * What is kept stays until the stack shrinks, as 5.1's stack and CallInfo
+ * array do until its collector shrinks them; the memory guard releases it
+ * before it collects garbage (luaD_releasekept), so a deep recursion that has
+ * returned cannot make a script run out of memory sooner.
  */
 const reuseCallSlots: Speedup = {
   files: {
@@ -58,13 +63,21 @@ const reuseCallSlots: Speedup = {
           'const api_settop = function(L, newtop) {\n' +
           '    if (L.top < newtop) adjust_top(L, newtop);\n' +
           '    else while (L.top > newtop) L.stack[--L.top] = undefined;\n' +
+          '};\n' +
+          '/* drops the slots and CallInfos kept above the frames in use (lmem.ts, before it collects garbage) */\n' +
+          'const luaD_releasekept = function(L) {\n' +
+          '    const stack = L.stack;\n' +
+          '    for (let i = stackinuse(L); i < stack.length; i++) stack[i] = undefined;\n' +
+          '    L.ci.next = null;\n' +
           '};',
         occurrences: 1,
       },
       {
         why: 'stack slots the VM drops are emptied and kept for the next frame',
         find: 'module.exports.adjust_top           = adjust_top;',
-        replace: 'module.exports.adjust_top           = adjust_top;\nmodule.exports.api_settop           = api_settop;',
+        replace:
+          'module.exports.adjust_top           = adjust_top;\nmodule.exports.api_settop           = api_settop;\n' +
+          'module.exports.luaD_releasekept     = luaD_releasekept;',
         occurrences: 1,
       },
       {

@@ -20,7 +20,10 @@ import { lua } from './fengari.js';
 import type { LuaState } from './fengari-api.js';
 
 const require = createRequire(import.meta.url);
-const { luaD_throw } = require('fengari/src/ldo.js') as { luaD_throw: (L: LuaState, status: number) => never };
+const { luaD_releasekept, luaD_throw } = require('fengari/src/ldo.js') as {
+  luaD_releasekept: (L: LuaState) => void;
+  luaD_throw: (L: LuaState, status: number) => never;
+};
 const { setLargeStringHook } = require('fengari/src/lstring.js') as {
   setLargeStringHook: (hook: ((L: LuaState, bytes: number) => void) | null) => void;
 };
@@ -56,6 +59,8 @@ export function raiseMemoryError(L: LuaState): never {
 export function checkMemory(L: LuaState): void {
   stringBytesSinceCheck = 0;
   if (ceiling === null || virtualSize() <= ceiling) return;
+  // The stack slots and CallInfos the VM keeps for reuse (fengari-speedups.ts) are garbage too.
+  luaD_releasekept(L);
   collectGarbage?.();
   if (virtualSize() > ceiling) raiseMemoryError(L);
 }
