@@ -365,3 +365,22 @@ describe('table library int arguments are C ints', () => {
   same('concat truncates 1.9 and 2.7', 'print(table.concat({"a", "b", "c"}, "-", 1.9, 2.7))');
   same('setn is obsolete whatever its count', 'print(pcall(table.setn, {}, 2^31)) print(pcall(table.setn, {}, "x"))');
 });
+
+describe('table.sort reads and writes the table step by step, as 5.1 does', () => {
+  same(
+    'a comparator error leaves the table as far as 5.1 had sorted it',
+    'local t = {} for i = 1, 50 do t[i] = (i * 37) % 50 end local n = 0 ' +
+      'print(pcall(table.sort, t, function(a, b) n = n + 1 if n == 100 then error("stop") end return a < b end)) ' +
+      'print(table.concat(t, " "))',
+  );
+  same(
+    'a failed comparison of a number with a string leaves the partial order',
+    'local t = {3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, "x", 9, 7} print(pcall(table.sort, t)) ' +
+      'for i = 1, #t do io.write(tostring(t[i]), " ") end print()',
+  );
+  same(
+    'a comparator that writes into the table changes what the sort reads next',
+    'local t = {5, 4, 3, 2, 1, 0, 9, 8, 7, 6} ' +
+      'print(pcall(table.sort, t, function(a, b) t[10] = a return a < b end)) print(unpack(t))',
+  );
+});

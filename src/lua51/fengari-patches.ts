@@ -9,6 +9,7 @@
 import { formatG, lua51Modulo, lua51NumberToInteger, lua51NumberToString } from './lnumber.js';
 import { getobjname51 } from './ldebug.js';
 import { luaO_chunkid51 } from './lobject.js';
+import { SPEEDUP_FILES, speedupPatches } from './fengari-speedups.js';
 import { digitValue, isCSpace, isHexStart, matchesWord, parseHexFloat, roundBinary, str2number, strtod } from './lstrtod.js';
 
 export const PINNED_FENGARI_VERSION = '0.1.5';
@@ -849,12 +850,15 @@ export const FENGARI_PATCHES: Readonly<Record<string, { prepend?: string; patche
   },
 };
 
-/** Applies one file's substitutions, throwing if any no longer matches the pinned text. */
+/** The Fengari files that load with substitutions: for Lua 5.1 or for speed (fengari-speedups.ts). */
+export const PATCHED_FILES: ReadonlySet<string> = new Set([...Object.keys(FENGARI_PATCHES), ...SPEEDUP_FILES]);
+
+/** Applies one file's substitutions, 5.1's first, throwing if any no longer matches the pinned text. */
 export function patchSource(file: string, source: string): string {
+  if (!PATCHED_FILES.has(file)) return source;
   const entry = FENGARI_PATCHES[file];
-  if (!entry) return source;
   let patched = source;
-  for (const patch of entry.patches) {
+  for (const patch of [...(entry?.patches ?? []), ...speedupPatches(file)]) {
     const found = patched.split(patch.find).length - 1;
     if (found !== patch.occurrences) {
       throw new Error(
@@ -868,5 +872,5 @@ export function patchSource(file: string, source: string): string {
   const at = patched.indexOf(directive);
   if (at < 0) throw new Error(`mw-lua-standalone: ${file} of Fengari no longer starts in strict mode`);
   const cut = at + directive.length;
-  return patched.slice(0, cut) + (entry.prepend ?? '') + patched.slice(cut);
+  return patched.slice(0, cut) + (entry?.prepend ?? '') + patched.slice(cut);
 }

@@ -10,7 +10,7 @@ import Module, { createRequire } from 'node:module';
 import path from 'node:path';
 import vm from 'node:vm';
 import { readCodeCache, type CodeCache, type CompiledModule } from './fengari-code-cache.js';
-import { FENGARI_PATCHES, PINNED_FENGARI_VERSION, patchSource } from './fengari-patches.js';
+import { PATCHED_FILES, PINNED_FENGARI_VERSION, patchSource } from './fengari-patches.js';
 import type { FengariApi, LuaJsFunction } from './fengari-api.js';
 import { createLtable } from './ltable.js';
 
@@ -67,7 +67,7 @@ function loadPatchedFengari(): FengariApi {
     throw new Error(`mw-lua-standalone needs fengari ${PINNED_FENGARI_VERSION} exactly, found ${installed}`);
   }
   const srcDir = path.join(fengariDir, 'src');
-  const both = Object.keys(FENGARI_REPLACEMENTS).filter((file) => FENGARI_PATCHES[file]);
+  const both = Object.keys(FENGARI_REPLACEMENTS).filter((file) => PATCHED_FILES.has(file));
   if (both.length > 0) throw new Error(`mw-lua-standalone: ${both.join(', ')} both patched and replaced`);
   const loadJs = extensions['.js']!;
   const patchedFiles = new Set<string>();
@@ -81,7 +81,7 @@ function loadPatchedFengari(): FengariApi {
       checkReplacement(file, fs.readFileSync(filename, 'utf8'), ours);
       Object.assign(module.exports, ours);
       patchedFiles.add(file);
-    } else if (inFengari && FENGARI_PATCHES[file]) {
+    } else if (inFengari && PATCHED_FILES.has(file)) {
       compileModule(module, filename, patchSource(file, fs.readFileSync(filename, 'utf8')), codeCache);
       patchedFiles.add(file);
     } else if (inFengari) {
@@ -104,7 +104,7 @@ function loadPatchedFengari(): FengariApi {
         debug: libraryFunctions('ldblib.js'),
       },
     };
-    const missed = [...Object.keys(FENGARI_PATCHES), ...Object.keys(FENGARI_REPLACEMENTS)].filter(
+    const missed = [...PATCHED_FILES, ...Object.keys(FENGARI_REPLACEMENTS)].filter(
       (file) => !patchedFiles.has(file),
     );
     if (missed.length > 0) {

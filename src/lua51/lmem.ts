@@ -23,7 +23,10 @@ import type { LuaState } from './fengari-api.js';
 import { hostOf } from './host-context.js';
 
 const require = createRequire(import.meta.url);
-const { luaD_throw } = require('fengari/src/ldo.js') as { luaD_throw: (L: LuaState, status: number) => never };
+const { luaD_releasekept, luaD_throw } = require('fengari/src/ldo.js') as {
+  luaD_releasekept: (L: LuaState) => void;
+  luaD_throw: (L: LuaState, status: number) => never;
+};
 const { setLargeStringHook } = require('fengari/src/lstring.js') as {
   setLargeStringHook: (hook: ((L: LuaState, bytes: number) => void) | null) => void;
 };
@@ -71,6 +74,8 @@ export function checkMemory(L: LuaState): void {
   const guard = hostOf(L).memory;
   guard.stringBytesSinceCheck = 0;
   if (guard.ceiling === null || virtualSize() <= guard.ceiling) return;
+  // The stack slots and CallInfos the VM keeps for reuse (fengari-speedups.ts) are garbage too.
+  luaD_releasekept(L);
   collectGarbage?.();
   if (virtualSize() > guard.ceiling) raiseMemoryError(L);
 }

@@ -4,11 +4,12 @@
  * of insert/remove, the 5.1 quicksort (its comparison order is observable
  * with inconsistent comparators), and getn/setn/maxn/foreach/foreachi.
  */
-import { lauxlib, lua } from './fengari.js';
-import type { LuaState, LuaString } from './fengari-api.js';
+import { createRequire } from 'node:module';
+import { fengari, lauxlib, lua } from './fengari.js';
+import type { LuaState, LuaString, TValue } from './fengari-api.js';
 import { checkint, optint, registerLibrary } from './llibutil.js';
 
-const { LUA_TFUNCTION, LUA_TNUMBER, LUA_TTABLE } = lua;
+const { LUA_TFUNCTION, LUA_TNIL, LUA_TNUMBER, LUA_TTABLE } = lua;
 
 /** `aux_getn`: argument `n` must be a table; its raw length. */
 function checkedLength(L: LuaState, n: number): number {
@@ -141,9 +142,60 @@ function tconcat(L: LuaState): number {
   return 1;
 }
 
-/** `sort_comp`: the comparator at argument 2, or `<`. */
+/**
+ * The sort's own stack, which 5.1's auxsort keeps its values on (a comparator
+ * could see them with debug.getlocal), read and written in place: through
+ * the C API every element read and write paid its index checks and calls,
+ * which cost more than the sort itself. Each helper does what the API call
+ * named beside it does for a host function's stack.
+ */
+interface SortFrame {
+  stack: TValue[];
+  top: number;
+  ci: { funcOff: number };
+}
+
+const require = createRequire(import.meta.url);
+const { luaH_getint, luaH_setint } = require('fengari/src/ltable.js') as {
+  luaH_getint(table: unknown, key: number): TValue;
+  luaH_setint(table: unknown, key: number, value: TValue): void;
+};
+const { luaV_lessthan } = require('fengari/src/lvm.js') as {
+  luaV_lessthan(L: LuaState, left: TValue, right: TValue): number;
+};
+const { TValue: StackValue } = fengari.lobject;
+
+/** The table at argument 1. */
+function sortedTable(frame: SortFrame): unknown {
+  return frame.stack[frame.ci.funcOff + 1]!.value;
+}
+
+/** lua_rawgeti(L, 1, n) */
+function pushElement(L: LuaState, n: number): void {
+  const frame = L as unknown as SortFrame;
+  const element = luaH_getint(sortedTable(frame), n);
+  frame.stack[frame.top++] = new StackValue(element.type, element.value);
+}
+
+/** lua_rawseti(L, 1, n) */
+function popElement(L: LuaState, n: number): void {
+  const frame = L as unknown as SortFrame;
+  luaH_setint(sortedTable(frame), n, frame.stack[frame.top - 1]!);
+  frame.stack[--frame.top] = undefined as unknown as TValue;
+}
+
+/** lua_pop(L, n) */
+function pop(L: LuaState, n: number): void {
+  const frame = L as unknown as SortFrame;
+  for (let i = 0; i < n; i++) frame.stack[--frame.top] = undefined as unknown as TValue;
+}
+
+/** `sort_comp`: the comparator at argument 2, or `<` (lua_compare). */
 function sortLess(L: LuaState, a: number, b: number): boolean {
-  if (lua.lua_isnil(L, 2)) return lua.lua_compare(L, a, b, lua.LUA_OPLT);
+  const frame = L as unknown as SortFrame;
+  if ((frame.stack[frame.ci.funcOff + 2]!.type & 0x0f) === LUA_TNIL) {
+    return luaV_lessthan(L, frame.stack[frame.top + a]!, frame.stack[frame.top + b]!) !== 0;
+  }
   lua.lua_pushvalue(L, 2);
   lua.lua_pushvalue(L, a - 1);
   lua.lua_pushvalue(L, b - 2);
@@ -154,8 +206,8 @@ function sortLess(L: LuaState, a: number, b: number): boolean {
 }
 
 function set2(L: LuaState, i: number, j: number): void {
-  lua.lua_rawseti(L, 1, i);
-  lua.lua_rawseti(L, 1, j);
+  popElement(L, i);
+  popElement(L, j);
 }
 
 /** 5.1's `auxsort`, step for step: median of three, then partition around a[u-1]. */
@@ -163,45 +215,45 @@ function auxsort(L: LuaState, lo: number, up: number): void {
   let l = lo;
   let u = up;
   while (l < u) {
-    lua.lua_rawgeti(L, 1, l);
-    lua.lua_rawgeti(L, 1, u);
+    pushElement(L, l);
+    pushElement(L, u);
     if (sortLess(L, -1, -2)) set2(L, l, u);
-    else lua.lua_pop(L, 2);
+    else pop(L, 2);
     if (u - l === 1) break;
     let i = Math.floor((l + u) / 2);
-    lua.lua_rawgeti(L, 1, i);
-    lua.lua_rawgeti(L, 1, l);
+    pushElement(L, i);
+    pushElement(L, l);
     if (sortLess(L, -2, -1)) set2(L, i, l);
     else {
-      lua.lua_pop(L, 1);
-      lua.lua_rawgeti(L, 1, u);
+      pop(L, 1);
+      pushElement(L, u);
       if (sortLess(L, -1, -2)) set2(L, i, u);
-      else lua.lua_pop(L, 2);
+      else pop(L, 2);
     }
     if (u - l === 2) break;
-    lua.lua_rawgeti(L, 1, i);
+    pushElement(L, i);
     lua.lua_pushvalue(L, -1);
-    lua.lua_rawgeti(L, 1, u - 1);
+    pushElement(L, u - 1);
     set2(L, i, u - 1);
     i = l;
     let j = u - 1;
     for (;;) {
-      while ((lua.lua_rawgeti(L, 1, ++i), sortLess(L, -1, -2))) {
+      while ((pushElement(L, ++i), sortLess(L, -1, -2))) {
         if (i > u) lauxlib.luaL_error(L, 'invalid order function for sorting');
-        lua.lua_pop(L, 1);
+        pop(L, 1);
       }
-      while ((lua.lua_rawgeti(L, 1, --j), sortLess(L, -3, -1))) {
+      while ((pushElement(L, --j), sortLess(L, -3, -1))) {
         if (j < l) lauxlib.luaL_error(L, 'invalid order function for sorting');
-        lua.lua_pop(L, 1);
+        pop(L, 1);
       }
       if (j < i) {
-        lua.lua_pop(L, 3);
+        pop(L, 3);
         break;
       }
       set2(L, i, j);
     }
-    lua.lua_rawgeti(L, 1, u - 1);
-    lua.lua_rawgeti(L, 1, i);
+    pushElement(L, u - 1);
+    pushElement(L, i);
     set2(L, u - 1, i);
     // Recurse into the smaller half, loop on the larger one.
     if (i - l < u - i) {
