@@ -23,16 +23,19 @@
  *     process (the same for both interpreters), so compare the ratio more than
  *     the absolute rate. One process each, warmed up with 1000 calls; batches
  *     alternate between the two; median of 7 batches (3 with --quick).
- *  4. CPU-bound scripts (bench/cpu/*.lua) in plain script mode: wall time from
- *     spawn to exit, median of 3. "net" subtracts the median wall time of
- *     bench/cpu/empty.lua for the same interpreter, leaving the work itself.
- *     Each script prints a checksum; differing output is flagged.
- *  5. Peak RSS (VmHWM from /proc/<pid>/status): for server processes, read
- *     just before quitting (idle after the first reply; after the Scribunto
- *     load, read by the PHP script); for scripts, sampled every few ms while
- *     they run (VmHWM only grows, so the last sample is the peak up to then;
- *     a script done within a few ms, like lua5.1 on empty.lua, shows "-" or
- *     an early, low sample).
+ *  4. CPU-bound scripts (bench/cpu/*.lua) in plain script mode: the CPU time
+ *     (user + system) the process used, as the kernel counts it for its exit
+ *     (GNU time's rusage, so Debian's `time` package is needed), best of 5
+ *     (2 with --quick): CPU time is what cpuLimit counts, and the best run is
+ *     the one other work on the machine disturbed least. "net" subtracts the
+ *     best CPU time of bench/cpu/empty.lua for the same interpreter, leaving
+ *     the work itself. Each script prints a checksum; differing output is
+ *     flagged. The wiki-*.lua scripts run Scribunto's own pure-Lua libraries
+ *     from Debian's mediawiki package (bench/wiki/scribunto-libs.lua).
+ *  5. Peak RSS: for server processes, VmHWM from /proc/<pid>/status read just
+ *     before quitting (idle after the first reply; after the Scribunto load,
+ *     read by the PHP script); for scripts, the maximum resident size the
+ *     kernel reports at exit, the largest of the runs.
  *
  * --quick runs fewer repetitions and skips the MediaWiki engine load (the
  * slowest part to set up). The full run takes about 1-3 minutes.
@@ -65,8 +68,8 @@ const interpreters = [
 ];
 
 const repetitions = options.quick
-  ? { spawn: 5, engineLoad: 0, roundTripCalls: 2000, roundTripBatches: 3, script: 1 }
-  : { spawn: 15, engineLoad: 7, roundTripCalls: 5000, roundTripBatches: 7, script: 3 };
+  ? { spawn: 5, engineLoad: 0, roundTripCalls: 2000, roundTripBatches: 3, script: 2 }
+  : { spawn: 15, engineLoad: 7, roundTripCalls: 5000, roundTripBatches: 7, script: 5 };
 
 /** No single process may take longer than this: a hung interpreter must not hang the bench. */
 const processTimeoutMs = 120_000;
@@ -267,32 +270,37 @@ async function benchRoundTrips() {
   rows.push({ name: 'Lua->PHP->Lua round trips (higher is better)', unit: '/s', values: rates.map(median) });
 }
 
-/** Runs a script to completion; returns wall seconds, the last VmHWM sample, and stdout. */
-function runScript(interpreter, script) {
+/** GNU time, which reports the rusage the kernel keeps for a child at its exit. */
+const gnuTime = '/usr/bin/time';
+
+/** Runs a script to completion under GNU time; returns its CPU seconds (user + system), peak RSS and stdout. */
+async function runScript(interpreter, script) {
+  const usageFile = join(await scratchDir(), 'usage');
   return new Promise((resolve, reject) => {
-    const start = performance.now();
-    const child = spawn(interpreter.command, [script], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(gnuTime, ['-f', '%U %S %M', '-o', usageFile, interpreter.command, script], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    let rssKb = null;
-    const sampleRss = () => (rssKb = peakRssKb(child.pid) ?? rssKb);
-    const sampler = setInterval(sampleRss, 5);
     const timer = setTimeout(() => child.kill('SIGKILL'), processTimeoutMs);
     child.stdout.on('data', (data) => (stdout += data));
     child.stderr.on('data', (data) => (stderr += data));
     child.on('error', reject);
-    child.on('exit', () => sampleRss());
     child.on('close', (code, signal) => {
-      const seconds = (performance.now() - start) / 1000;
-      clearInterval(sampler);
       clearTimeout(timer);
       if (code !== 0) {
         reject(new Error(`${interpreter.name} ${basename(script)}: exit ${code ?? signal}\n${stderr.slice(-2000)}`));
-      } else {
-        resolve({ seconds, rssKb, stdout });
+        return;
       }
+      const [user, system, maxRssKb] = readFileSync(usageFile, 'latin1').trim().split('\n').at(-1).split(' ').map(Number);
+      resolve({ cpuSeconds: user + system, rssKb: maxRssKb, stdout });
     });
   });
+}
+
+let scratch = null;
+/** One temporary folder for the whole run, removed at exit. */
+async function scratchDir() {
+  scratch ??= await mkdtemp(join(tmpdir(), 'mw-lua-bench-'));
+  return scratch;
 }
 
 async function benchScripts() {
@@ -312,25 +320,21 @@ async function benchScripts() {
       rows.push({ name: `script ${name}`, unit: 'ms', values: [null, null], note: `failed: ${String(error.message).split('\n')[0]}` });
       continue;
     }
-    const wallSeconds = results.map((runs) => median(runs.map((run) => run.seconds)));
-    // Null when every run ended before the first sample.
-    const peakRssMb = results.map((runs) => {
-      const samples = runs.map((run) => run.rssKb).filter((kb) => kb !== null);
-      return samples.length ? Math.max(...samples) / 1024 : null;
-    });
+    const cpuSeconds = results.map((runs) => Math.min(...runs.map((run) => run.cpuSeconds)));
+    const peakRssMb = results.map((runs) => Math.max(...runs.map((run) => run.rssKb)) / 1024);
     const outputs = results.map((runs) => runs[0].stdout);
     const details = [];
     if (file === 'empty.lua') {
-      startupSeconds = wallSeconds;
+      startupSeconds = cpuSeconds;
     } else if (startupSeconds) {
-      details.push(`net of startup ${describePair(wallSeconds.map((s, i) => (s - startupSeconds[i]) * 1000), 'ms')}`);
+      details.push(`net of startup ${describePair(cpuSeconds.map((s, i) => (s - startupSeconds[i]) * 1000), 'ms')}`);
     }
     details.push(`peak RSS ${describePair(peakRssMb, 'MB')}`);
     if (outputs[0] !== outputs[1]) {
       details.push(`OUTPUT DIFFERS: ours ${JSON.stringify(outputs[0])}, lua5.1 ${JSON.stringify(outputs[1])}`);
     }
-    const rowName = file === 'empty.lua' ? 'script startup: empty.lua (wall)' : `script ${name} (wall)`;
-    rows.push({ name: rowName, unit: 'ms', values: wallSeconds.map((s) => s * 1000), note: details.join('; ') });
+    const rowName = file === 'empty.lua' ? 'script startup: empty.lua (CPU)' : `script ${name} (CPU)`;
+    rows.push({ name: rowName, unit: 'ms', values: cpuSeconds.map((s) => s * 1000), note: details.join('; ') });
   }
 }
 
@@ -367,8 +371,12 @@ function printTable() {
   for (const line of lines) console.log(format(line));
 }
 
-/** Fails early, with the interpreter's own words, when ours cannot run at all. */
+/** Fails early, with the interpreter's own words, when ours cannot run at all, or when GNU time is missing. */
 function checkInterpreters() {
+  if (!existsSync(gnuTime)) {
+    console.error(`${gnuTime} is missing: the scripts' CPU time is measured with GNU time (apt-get install time)`);
+    process.exit(1);
+  }
   for (const interpreter of interpreters) {
     const check = spawnSync(interpreter.command, ['-e', 'print(1)'], { encoding: 'utf8', timeout: 60_000 });
     if (check.status !== 0 || check.stdout.trim() !== '1') {
@@ -386,4 +394,5 @@ await benchScribuntoEngineLoad();
 await benchRoundTrips();
 await benchScripts();
 printTable();
+if (scratch) await rm(scratch, { recursive: true, force: true });
 console.log(`\nbench took ${((performance.now() - benchStart) / 1000).toFixed(0)} s${options.quick ? ' (--quick)' : ''}`);
