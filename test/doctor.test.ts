@@ -111,6 +111,12 @@ describe('mw-lua-standalone doctor', () => {
     expect(status).toBe(1);
   }, 60_000);
 
+  it('--help names doctor and how to run a script of that name', () => {
+    const { stdout } = spawnSync(OUR_BINARY, ['--help'], { encoding: 'utf8' });
+    expect(stdout).toContain('doctor [--mw-main PATH] [--mediawiki DIR] [path/to/LocalSettings.php]');
+    expect(stdout).toContain('A Lua script named doctor runs as ./doctor or -- doctor');
+  });
+
   it('a Lua script named doctor still runs as ./doctor or after --', () => {
     fs.writeFileSync(path.join(tempDir, 'doctor'), 'print("the script named doctor", ...)\n');
     for (const words of [['./doctor'], ['--', 'doctor']]) {
