@@ -22,8 +22,9 @@ const MIB = 1024 * 1024;
 const NODE_MEMORY_FLOOR = 800 * MIB;
 /** README's recommended memoryLimit, which leaves Lua scripts about 100 MB. */
 const RECOMMENDED_MEMORY_LIMIT = 1024 * MIB;
-/** README's cpuLimit when a wiki names none: Scribunto's default. */
+/** Scribunto's defaults (its extension.json), for a wiki that sets none and for the limited session without a wiki. */
 const SCRIBUNTO_DEFAULT_CPU_LIMIT = 7;
+const SCRIBUNTO_DEFAULT_MEMORY_LIMIT = 50 * MIB;
 const SESSION_TIMEOUT_MILLISECONDS = 60_000;
 
 type Status = 'ok' | 'warn' | 'FAIL';
@@ -200,7 +201,7 @@ async function checkWiki(report: Report, options: DoctorOptions, localSettings: 
   if (settings.defaultEngine === 'luastandalone') report.check('engine', 'ok', '$wgScribuntoDefaultEngine is luastandalone');
   else report.check('engine', 'warn', `$wgScribuntoDefaultEngine is ${String(settings.defaultEngine)}, so pages do not use luaPath: set $wgScribuntoDefaultEngine = 'luastandalone';`);
   const luaPathUsable = checkLuaPath(report, settings.luaPath);
-  const memoryLimit = settings.memoryLimit ?? 50 * MIB;
+  const memoryLimit = settings.memoryLimit ?? SCRIBUNTO_DEFAULT_MEMORY_LIMIT;
   checkMemoryLimit(report, memoryLimit);
   const cpuLimit = settings.cpuLimit ?? SCRIBUNTO_DEFAULT_CPU_LIMIT;
   checkCpuLimit(report, cpuLimit);
