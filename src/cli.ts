@@ -1,7 +1,8 @@
 /**
  * Entry point. bin/mw-lua-standalone passes the name it was started by, then
  * its own arguments. Scribunto runs `<luaPath> <dir>/mw_main.lua <includesDir>
- * <interpreterId> <intSize>`: that is server mode. Anything else is lua.c 5.1.
+ * <interpreterId> <intSize>`: that is server mode. `doctor` as the first word
+ * checks the set-up (src/doctor.ts). Anything else is lua.c 5.1.
  *
  * The modules are imported here, inside the handler, so that even a failure to
  * load them (a Fengari that no longer takes our patches) ends with one line on
@@ -48,6 +49,9 @@ try {
   if (isScribuntoServerCall(args)) {
     const { runServer } = await import('./server/main.js');
     process.exit(runServer(args));
+  } else if (args[0] === 'doctor') {
+    const { runDoctor } = await import('./doctor.js');
+    process.exit(await runDoctor(args.slice(1)));
   } else if (args.length === 1 && args[0] === '--help') {
     const { helpText } = await import('./help.js');
     fs.writeSync(1, helpText(programName));

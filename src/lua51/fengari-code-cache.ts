@@ -115,3 +115,9 @@ export function writeCodeCache(modules: readonly CompiledModule[], file: URL = C
   fs.writeFileSync(temporary, Buffer.concat([MAGIC, headerLength, headerBytes, ...parts]));
   fs.renameSync(temporary, file);
 }
+
+/** What `doctor` reports about the cache: absent, written by another Node.js, V8 or flags (or damaged), or usable here. */
+export function codeCacheState(file: URL = CODE_CACHE_FILE): 'missing' | 'unusable' | 'usable' {
+  if (!fs.existsSync(file)) return 'missing';
+  return readCodeCache(file) === EMPTY ? 'unusable' : 'usable';
+}
