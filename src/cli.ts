@@ -10,11 +10,9 @@
  * session ends with become the process's.
  */
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-
-const require = createRequire(import.meta.url);
+import { checkNodeVersion, thisNode } from './node-version.js';
 
 /**
  * package.json's "engines" (">=N") names the oldest Node.js that will do; an
@@ -22,10 +20,9 @@ const require = createRequire(import.meta.url);
  * with a message that names none of that.
  */
 function refuseOldNode(): void {
-  const { engines } = require('../package.json') as { engines: { node: string } };
-  const oldest = Number(/^>=\s*(\d+)/.exec(engines.node)?.[1]);
-  if (Number(process.versions.node.split('.')[0]) >= oldest) return;
-  fs.writeSync(2, `mw-lua-standalone: Node.js ${process.versions.node} (${process.execPath}) is too old: install Node.js ${oldest} or later\n`);
+  const { oldest, tooOld } = checkNodeVersion();
+  if (!tooOld) return;
+  fs.writeSync(2, `mw-lua-standalone: ${thisNode()} is too old: install Node.js ${oldest} or later\n`);
   process.exit(1);
 }
 

@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runProtocolSession } from './doctor-session.js';
+import { checkNodeVersion, thisNode } from './node-version.js';
 import { codeCacheState } from './lua51/fengari-code-cache.js';
 import { readWikiSettings, type WikiScribuntoSettings } from './wiki-settings.js';
 
@@ -67,11 +68,9 @@ function parseOptions(words: readonly string[]): DoctorOptions | string {
 }
 
 function checkNode(report: Report): void {
-  const { engines } = require('../package.json') as { engines: { node: string } };
-  const oldest = Number(/^>=\s*(\d+)/.exec(engines.node)?.[1]);
-  const major = Number(process.versions.node.split('.')[0]);
-  if (major >= oldest) report.check('node', 'ok', `Node.js ${process.versions.node} (${process.execPath}), ${engines.node} needed`);
-  else report.check('node', 'FAIL', `Node.js ${process.versions.node} (${process.execPath}) is too old: install Node.js ${oldest} or later and name it in ${path.join(PACKAGE_DIR, 'dist/node-path')}`);
+  const { required, oldest, tooOld } = checkNodeVersion();
+  if (!tooOld) report.check('node', 'ok', `${thisNode()}, ${required} needed`);
+  else report.check('node', 'FAIL', `${thisNode()} is too old: install Node.js ${oldest} or later and name it in ${path.join(PACKAGE_DIR, 'dist/node-path')}`);
 }
 
 function checkBuild(report: Report): void {
